@@ -82,6 +82,7 @@ type Series = Map<number, NpsCounts>;
 export class NpsAggregator {
   readonly period: ResolvedPeriodOptions;
   private readonly byCsm = new Map<string, Map<string, Series>>();
+  private readonly periodByDay = new Map<number, number>();
 
   constructor(period: PeriodOptions) {
     this.period = resolvePeriodOptions(period);
@@ -112,7 +113,13 @@ export class NpsAggregator {
    */
   add(csm: string, metric: string, localDay: number, score: number): NpsCounts {
     if (!isValidScore(score)) throw new RangeError(`Not an NPS score: ${String(score)} (expected an integer 0–10)`);
-    const counts = this.countsFor(csm, metric, periodIndexOfDay(localDay, this.period));
+    let periodIndex = this.periodByDay.get(localDay);
+    if (periodIndex === undefined) {
+      periodIndex = periodIndexOfDay(localDay, this.period);
+      if (this.periodByDay.size > 100_000) this.periodByDay.clear();
+      this.periodByDay.set(localDay, periodIndex);
+    }
+    const counts = this.countsFor(csm, metric, periodIndex);
     addScore(counts, score);
     return counts;
   }

@@ -15,7 +15,9 @@ export interface PeriodOptions {
 export const PERIOD_TYPES: readonly PeriodType[] = ['month', 'quarter', 'fiscal-quarter'];
 
 const MS_PER_DAY = 86_400_000;
-const MS_PER_HOUR = 3_600_000;
+const WINDOW_FIRST_DAY = -25_567; // 1900-01-01
+const WINDOW_DAYS = 65_536;
+const UNKNOWN = Number.POSITIVE_INFINITY;
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
 export function dayFromCivil(year: number, month: number, day: number): number {
@@ -76,13 +78,15 @@ export function assertTimeZone(timeZone: string): void {
 
 /**
  * Converts instants to local calendar days in one time zone. Offsets come from Intl; they are cached per
- * UTC hour when constant over that hour, so a million conversions cost a few Map look-ups each.
+ * UTC day when constant over that day, so a million conversions cost one Map look-up each.
  */
 export class LocalDayResolver {
   readonly timeZone: string;
   private readonly isUtc: boolean;
   private readonly format: Intl.DateTimeFormat;
-  private readonly offsetByHour = new Map<number, number>();
+  /** Offset per UTC day from 1900 to 2079 (UNKNOWN until first needed): an array read per conversion. */
+  private readonly offsetByUtcDay = new Float64Array(WINDOW_DAYS).fill(UNKNOWN);
+  private readonly transitions = new Map<number, { at: number; before: number; after: number }>();
 
   constructor(timeZone = 'UTC') {
     assertTimeZone(timeZone);
@@ -148,19 +152,48 @@ export class LocalDayResolver {
   /** The local calendar day (days since 1970-01-01) of an instant. */
   dayOf(epochMs: number): number {
     if (this.isUtc) return Math.floor(epochMs / MS_PER_DAY);
-    const hourKey = Math.floor(epochMs / MS_PER_HOUR);
-    let offset = this.offsetByHour.get(hourKey);
-    if (offset === undefined) {
-      const start = hourKey * MS_PER_HOUR;
-      const atStart = this.offsetAt(start);
-      const atEnd = this.offsetAt(start + MS_PER_HOUR - 1);
-      // NaN marks an hour holding a transition: compute those instants exactly.
-      offset = atStart === atEnd ? atStart : Number.NaN;
-      if (this.offsetByHour.size > 200_000) this.offsetByHour.clear();
-      this.offsetByHour.set(hourKey, offset);
+    const utcDay = Math.floor(epochMs / MS_PER_DAY);
+    const slot = utcDay - WINDOW_FIRST_DAY;
+    let offset: number;
+    if (slot >= 0 && slot < WINDOW_DAYS) {
+      offset = this.offsetByUtcDay[slot] as number;
+      if (offset === UNKNOWN) {
+        offset = this.dayOffset(utcDay);
+        this.offsetByUtcDay[slot] = offset;
+      }
+    } else {
+      offset = this.dayOffset(utcDay);
     }
-    if (Number.isNaN(offset)) offset = this.offsetAt(epochMs);
+    if (offset !== offset) offset = this.transitionOffset(utcDay, epochMs); // NaN: the day holds an offset change
     return Math.floor((epochMs + offset) / MS_PER_DAY);
+  }
+
+  /** Offset on a day that holds a change: the instant of the change is found once by bisection (to the ms). */
+  private transitionOffset(utcDay: number, epochMs: number): number {
+    let transition = this.transitions.get(utcDay);
+    if (transition === undefined) {
+      const start = utcDay * MS_PER_DAY;
+      const before = this.offsetAt(start);
+      const after = this.offsetAt(start + MS_PER_DAY - 1);
+      let lo = start; // offset(lo) === before
+      let hi = start + MS_PER_DAY - 1; // offset(hi) === after
+      while (hi - lo > 1000) {
+        const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+        if (this.offsetAt(mid) === before) lo = mid;
+        else hi = mid;
+      }
+      // Offsets change on whole seconds: the change is at the first second whose offset is `after`.
+      transition = { at: Math.ceil(hi / 1000) * 1000, before, after };
+      this.transitions.set(utcDay, transition);
+    }
+    return epochMs < transition.at ? transition.before : transition.after;
+  }
+
+  /** The offset of a whole UTC day, or NaN when it changes during that day (tzdb has at most one change a day). */
+  private dayOffset(utcDay: number): number {
+    const start = utcDay * MS_PER_DAY;
+    const atStart = this.offsetAt(start);
+    return atStart === this.offsetAt(start + MS_PER_DAY - 1) ? atStart : Number.NaN;
   }
 }
 
