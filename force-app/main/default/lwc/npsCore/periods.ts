@@ -164,7 +164,7 @@ export class LocalDayResolver {
     } else {
       offset = this.dayOffset(utcDay);
     }
-    if (offset !== offset) offset = this.transitionOffset(utcDay, epochMs); // NaN: the day holds an offset change
+    if (Number.isNaN(offset)) offset = this.transitionOffset(utcDay, epochMs); // the day holds an offset change
     return Math.floor((epochMs + offset) / MS_PER_DAY);
   }
 
