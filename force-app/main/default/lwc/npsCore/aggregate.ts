@@ -77,12 +77,47 @@ export interface AggregateState {
   groups: GroupCounts[];
 }
 
-type Series = Map<number, NpsCounts>;
+/** A CSM × metric's counts per period, in a dense array from `first` (periods are consecutive integers). */
+class Series {
+  first = 0;
+  readonly slots: (NpsCounts | undefined)[] = [];
+
+  get(periodIndex: number): NpsCounts | undefined {
+    return this.slots[periodIndex - this.first];
+  }
+
+  getOrCreate(periodIndex: number): NpsCounts {
+    if (this.slots.length === 0) this.first = periodIndex;
+    if (periodIndex < this.first) {
+      this.slots.unshift(...new Array<undefined>(this.first - periodIndex));
+      this.first = periodIndex;
+    }
+    const slot = periodIndex - this.first;
+    let counts = this.slots[slot];
+    if (counts === undefined) {
+      while (this.slots.length < slot) this.slots.push(undefined);
+      counts = emptyCounts();
+      this.slots[slot] = counts;
+    }
+    return counts;
+  }
+
+  *entries(): IterableIterator<[number, NpsCounts]> {
+    for (let i = 0; i < this.slots.length; i++) {
+      const counts = this.slots[i];
+      if (counts !== undefined) yield [this.first + i, counts];
+    }
+  }
+}
+
+/** Local days 1900–2079 map to their period through an array; other days through the formula. */
+const DAY_WINDOW_FIRST = -25_567;
+const DAY_WINDOW_SIZE = 65_536;
 
 export class NpsAggregator {
   readonly period: ResolvedPeriodOptions;
   private readonly byCsm = new Map<string, Map<string, Series>>();
-  private readonly periodByDay = new Map<number, number>();
+  private readonly periodByDay = new Int32Array(DAY_WINDOW_SIZE).fill(-1);
 
   constructor(period: PeriodOptions) {
     this.period = resolvePeriodOptions(period);
@@ -96,15 +131,10 @@ export class NpsAggregator {
     }
     let series = byMetric.get(metric);
     if (series === undefined) {
-      series = new Map();
+      series = new Series();
       byMetric.set(metric, series);
     }
-    let counts = series.get(periodIndex);
-    if (counts === undefined) {
-      counts = emptyCounts();
-      series.set(periodIndex, counts);
-    }
-    return counts;
+    return series.getOrCreate(periodIndex);
   }
 
   /**
@@ -113,11 +143,16 @@ export class NpsAggregator {
    */
   add(csm: string, metric: string, localDay: number, score: number): NpsCounts {
     if (!isValidScore(score)) throw new RangeError(`Not an NPS score: ${String(score)} (expected an integer 0–10)`);
-    let periodIndex = this.periodByDay.get(localDay);
-    if (periodIndex === undefined) {
+    const slot = localDay - DAY_WINDOW_FIRST;
+    let periodIndex: number;
+    if (slot >= 0 && slot < DAY_WINDOW_SIZE) {
+      periodIndex = this.periodByDay[slot] as number;
+      if (periodIndex === -1) {
+        periodIndex = periodIndexOfDay(localDay, this.period);
+        this.periodByDay[slot] = periodIndex;
+      }
+    } else {
       periodIndex = periodIndexOfDay(localDay, this.period);
-      if (this.periodByDay.size > 100_000) this.periodByDay.clear();
-      this.periodByDay.set(localDay, periodIndex);
     }
     const counts = this.countsFor(csm, metric, periodIndex);
     addScore(counts, score);
@@ -144,7 +179,7 @@ export class NpsAggregator {
   *groups(): IterableIterator<GroupCounts> {
     for (const [csm, byMetric] of this.byCsm) {
       for (const [metric, series] of byMetric) {
-        for (const [periodIndex, counts] of series) {
+        for (const [periodIndex, counts] of series.entries()) {
           if (responsesOf(counts) > 0) yield { csm, metric, periodIndex, ...counts };
         }
       }
