@@ -18,7 +18,7 @@ import {
   type PeriodType,
   type StatisticsSettings
 } from 'c/npsCore';
-import { CsvFileError, readResponsesCsv, type CsvRejectedRow } from '../csv/responsesCsv';
+import { canonicalMetric, CsvFileError, readResponsesCsv, type CsvRejectedRow } from '../csv/responsesCsv';
 import { InputError, UsageError, type CliIo } from './io';
 import { renderNpsTable } from './table';
 
@@ -136,13 +136,15 @@ export async function buildReport(options: ReportOptions): Promise<Report> {
   const seen = new Map<string, { line: number; counts: NpsCounts | null; score: number }>();
   let outsideRange = 0;
   let otherMetric = 0;
+  // The same spelling rules as the CSV's metric column: --metric "company nps" means "Company NPS".
+  const metric = options.metric === undefined ? undefined : canonicalMetric(options.metric);
 
   const summary = await readResponsesCsv(options.csv, {
     warn: (message) => warnings.push(message),
     reject: (row) => rejected.push(row),
     row: (row) => {
       const day = localDayOfParsed(row.respondedAt, resolver);
-      const included = day >= from && day <= to && (options.metric === undefined || row.metric === options.metric);
+      const included = day >= from && day <= to && (metric === undefined || row.metric === metric);
       let counts: NpsCounts | null = null;
       if (included) counts = aggregator.add(row.csm, row.metric, day, row.score);
       else if (day < from || day > to) outsideRange++;
@@ -166,7 +168,7 @@ export async function buildReport(options: ReportOptions): Promise<Report> {
   if (outsideRange > 0) {
     warnings.push(`${outsideRange} answer${outsideRange === 1 ? '' : 's'} outside ${options.from ?? '…'} to ${options.to ?? '…'} left out`);
   }
-  if (otherMetric > 0) warnings.push(`${otherMetric} answer${otherMetric === 1 ? '' : 's'} of other metrics left out (--metric ${options.metric})`);
+  if (otherMetric > 0) warnings.push(`${otherMetric} answer${otherMetric === 1 ? '' : 's'} of other metrics left out (--metric ${metric})`);
   return { groups: computeGroupResults(aggregator, settings), rejected, warnings, aggregator, settings };
 }
 
@@ -235,7 +237,13 @@ export async function runReport(rawOptions: unknown, io: CliIo): Promise<number>
     return 0;
   }
   if (options.out) {
-    await writeFile(options.out, groupsToCsv(groups), 'utf8');
+    try {
+      await writeFile(options.out, groupsToCsv(groups), 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+      throw new InputError(`--out ${options.out} could not be written (${why}): choose a path in an existing, writable folder`);
+    }
     io.stdout.write(`Wrote ${groups.length} group${groups.length === 1 ? '' : 's'} (CSM × metric × period) to ${options.out}\n`);
     listRejected(io, rejected, warnings);
     return 0;

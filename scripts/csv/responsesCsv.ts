@@ -85,6 +85,9 @@ export async function readResponsesCsv(file: string, handlers: CsvReadHandlers):
   const parser = parse({
     bom: true,
     relax_column_count: true,
+    // Keep a stray quote inside a field ("Good" but slow, a 5" screen) as text; the cells are still validated.
+    // Strict quoting stays inside the quote after the error and swallows every row after it, unlisted.
+    relax_quotes: true,
     skip_empty_lines: false,
     skip_records_with_error: true,
     on_skip: (error: CsvError | undefined) => {

@@ -30,7 +30,7 @@ export function marginOf(ciLow: number, ciHigh: number): number {
 export function describeChange(change: number | null, significant: boolean | null): string {
   if (change === null) return 'no previous period to compare';
   const text = formatSigned(change);
-  if (Math.round(change) === 0 && !significant) return `${text}, unchanged`;
+  if (text === '0' && !significant) return `${text}, unchanged`; // the shown number decides: −0.5 reads −1
   if (!significant) return `${text}, within normal variation`;
   return change > 0 ? `${text}, a real improvement` : `${text}, a real decline`;
 }
