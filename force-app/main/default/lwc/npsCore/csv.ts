@@ -45,8 +45,10 @@ export const GROUP_CSV_COLUMNS = [
   'probabilityImproved'
 ] as const satisfies readonly (keyof GroupResult)[];
 
-/** Groups as CSV with a header row; numbers unrounded, as in the data. */
-export function groupResultsToCsv(groups: Iterable<GroupResult>): string {
+export type GroupCsvColumn = (typeof GROUP_CSV_COLUMNS)[number];
+
+/** Groups as CSV with a header row; numbers unrounded, as in the data (a GroupResult, or a stored snapshot read the same way). */
+export function groupResultsToCsv(groups: Iterable<Readonly<Record<GroupCsvColumn, CsvValue>>>): string {
   const rows: CsvValue[][] = [[...GROUP_CSV_COLUMNS]];
   for (const group of groups) rows.push(GROUP_CSV_COLUMNS.map((column) => group[column]));
   return toCsv(rows);

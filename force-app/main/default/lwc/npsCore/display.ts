@@ -22,7 +22,10 @@ export function formatLabel(template: string, ...values: readonly (string | numb
  */
 export type NpsBand = 'none' | 'insufficient' | 'negative' | 'low' | 'good' | 'excellent';
 
-export const NPS_BAND_LIMITS: Readonly<{ good: number; excellent: number }> = { good: DEFAULT_GOALS.floor, excellent: 70 };
+export const NPS_BAND_LIMITS: Readonly<{ good: number; excellent: number }> = {
+  good: DEFAULT_GOALS.floor,
+  excellent: 70
+};
 
 export function npsBand(nps: number | null | undefined, insufficient: boolean): NpsBand {
   if (nps === null || nps === undefined || Number.isNaN(nps)) return 'none';
@@ -34,8 +37,14 @@ export function npsBand(nps: number | null | undefined, insufficient: boolean): 
 }
 
 /** Promoter / passive / detractor shares (0–1) of counts; null when there is no answer. */
-export function categoryShares(counts: { promoters: number; passives: number; detractors: number }): PriorShares | null {
-  return pooledShares([{ promoters: counts.promoters, passives: counts.passives, detractors: counts.detractors, scoreSum: 0 }]);
+export function categoryShares(counts: {
+  promoters: number;
+  passives: number;
+  detractors: number;
+}): PriorShares | null {
+  return pooledShares([
+    { promoters: counts.promoters, passives: counts.passives, detractors: counts.detractors, scoreSum: 0 }
+  ]);
 }
 
 /** "48%" for a share 0–1, rounded half up to a whole percent (shares are not probabilities: 1 is "100%"). */

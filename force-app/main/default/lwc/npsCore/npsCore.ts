@@ -50,6 +50,7 @@ export {
 } from './periods';
 export type { CivilDate, FiscalYearName, ParsedInstant, PeriodOptions, PeriodType, ResolvedPeriodOptions } from './periods';
 export { attributeCsmAtResponseTime, OwnershipTimeline, UNASSIGNED } from './attribution';
+export { instantOfLocalNoon } from './localInstant';
 export type { Attribution, OwnershipChange } from './attribution';
 export {
   describeChange,
@@ -61,3 +62,18 @@ export {
   marginOf,
   neutralizeSpreadsheetFormula
 } from './format';
+export { csvField, GROUP_CSV_COLUMNS, groupResultsToCsv, toCsv } from './csv';
+export type { CsvValue, GroupCsvColumn } from './csv';
+export { categoryShares, formatLabel, formatShare, NPS_BAND_LIMITS, npsBand } from './display';
+export type { NpsBand } from './display';
+export {
+  goalStatusFromPicklist,
+  instantBoundsForLocalDates,
+  localDateOf,
+  nextPeriodStartDate,
+  PERIOD_TYPE_PICKLIST,
+  periodTypeFromPicklist,
+  pooledResultsByPeriod,
+  resultsOverTime
+} from './series';
+export type { DatedScore, PeriodCounts } from './series';

@@ -1,0 +1,165 @@
+// The account's NPS (Account record page): its NPS over time, computed live by c/npsCore from every
+// response of the account, every response (date, contact, score with its category, comment, the CSM at
+// the time), and the current CSM. The container: it wires the data (queries.ts) and hands plain values to
+// the presentational children.
+import { LightningElement, api, wire } from 'lwc';
+import { graphql, type GraphqlResult } from 'lightning/graphql';
+import { formatLabel, formatNps, periodTypeFromPicklist, resultsOverTime, type GroupResult } from 'c/npsCore';
+import {
+  describeGraphqlErrors,
+  PageChain,
+  toResponseRow,
+  userTimeZone,
+  valueOf,
+  type ResponseNode,
+  type ResponseRow
+} from 'c/npsData';
+import type { TrendPoint } from 'c/npsTrendChart';
+import { LABELS } from './labels';
+import { PAGE_SIZE, RESPONSES_OPERATION, RESPONSES_QUERY, type ResponsesData } from './queries';
+
+export default class AccountNps extends LightningElement {
+  /** The Account of the record page. */
+  @api recordId: string | undefined;
+  /** App Builder: Month or Quarter. */
+  @api periodType = 'Quarter';
+  /** App Builder: the question charted, Company NPS or CSM NPS (Metric__c values). */
+  @api metric = 'Company NPS';
+
+  labels = LABELS;
+
+  after: string | null = null;
+  responses: ResponseRow[] = [];
+  currentCsm: string | null = null;
+  ready = false;
+  error = '';
+  private readonly pages = new PageChain<ResponseNode>();
+  private loadedFor = '';
+  /** The live results of the last responses (not reactive: a cache read by several getters per render). */
+  private readonly overTimeCache: {
+    inputs: unknown[];
+    value: { results: GroupResult[]; skipped: number } | null;
+  } = {
+    inputs: [],
+    value: null
+  };
+
+  get variables(): Record<string, unknown> | undefined {
+    return this.recordId ? { accountId: this.recordId, first: PAGE_SIZE, after: this.after } : undefined;
+  }
+
+  @wire(graphql, { query: RESPONSES_QUERY, variables: '$variables', operationName: RESPONSES_OPERATION })
+  handleResponses(result: GraphqlResult<ResponsesData>): void {
+    if (result?.errors?.length) {
+      this.error = describeGraphqlErrors(result.errors);
+      return;
+    }
+    const query = result?.data?.uiapi?.query;
+    const page = query?.NPS_Response__c;
+    if (!query || !page) return;
+    if (this.recordId !== this.loadedFor) {
+      this.pages.reset();
+      this.loadedFor = this.recordId ?? '';
+      if (this.after !== null) {
+        this.after = null;
+        return;
+      }
+    }
+    this.error = '';
+    this.currentCsm = valueOf(query.Account?.edges?.[0]?.node?.Owner?.Name);
+    this.pages.add(this.after, page);
+    const next = this.pages.nextCursor;
+    if (next) {
+      this.after = next;
+      return;
+    }
+    this.responses = this.pages.nodes.map(toResponseRow);
+    this.ready = true;
+  }
+
+  get isLoading(): boolean {
+    return !this.ready && !this.error;
+  }
+
+  get hasError(): boolean {
+    return this.error !== '';
+  }
+
+  get isEmpty(): boolean {
+    return this.ready && !this.hasError && this.responses.length === 0;
+  }
+
+  get hasResponses(): boolean {
+    return this.ready && !this.hasError && this.responses.length > 0;
+  }
+
+  get currentCsmText(): string {
+    return this.currentCsm ?? LABELS.noCsm;
+  }
+
+  /** The account's NPS per period, computed by c/npsCore from its responses in the user's time zone. */
+  get overTime(): { results: GroupResult[]; skipped: number } {
+    const inputs = [this.responses, this.periodType, this.metric];
+    const cache = this.overTimeCache;
+    if (cache.value && inputs.every((value, i) => value === cache.inputs[i])) return cache.value;
+    cache.inputs = inputs;
+    cache.value = resultsOverTime(
+      this.responses.map((r) => ({ respondedAt: r.respondedAt, score: r.score, metric: r.metric })),
+      {
+        period: { type: periodTypeFromPicklist(this.periodType) ?? 'quarter' },
+        timeZone: userTimeZone(),
+        metric: this.metric,
+        groupName: this.recordId ?? 'account'
+      }
+    );
+    return cache.value;
+  }
+
+  get hasMetricResults(): boolean {
+    return this.overTime.results.length > 0;
+  }
+
+  get noMetricText(): string {
+    return formatLabel(LABELS.noMetric, this.metric);
+  }
+
+  get overTimeTitle(): string {
+    return formatLabel(LABELS.overTimeTitle, this.metric, this.periodType);
+  }
+
+  get chartLabel(): string {
+    return formatLabel(LABELS.chartLabel, this.metric);
+  }
+
+  get points(): TrendPoint[] {
+    return this.overTime.results.map((r) => ({
+      label: r.period,
+      nps: r.nps,
+      ciLow: r.ciLow,
+      ciHigh: r.ciHigh,
+      responses: r.responses
+    }));
+  }
+
+  get latestText(): string {
+    const latest = this.overTime.results.at(-1);
+    if (!latest) return '';
+    return formatLabel(
+      LABELS.latest,
+      latest.period,
+      formatNps(latest.nps),
+      formatNps(latest.ciLow),
+      formatNps(latest.ciHigh),
+      latest.responses
+    );
+  }
+
+  get skippedText(): string {
+    const skipped = this.overTime.skipped;
+    return skipped > 0 ? formatLabel(LABELS.skipped, skipped) : '';
+  }
+
+  get responsesCount(): string {
+    return formatLabel(LABELS.responsesCount, this.responses.length);
+  }
+}
