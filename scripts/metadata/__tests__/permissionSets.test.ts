@@ -96,11 +96,11 @@ describe('CSM_NPS_Manager: a manager reads everything', () => {
   test('every field readable, none editable', () => {
     expect(fields(set)).toEqual(expectedFields(['NPS_Response__c', 'NPS_Snapshot__c'], () => false));
   });
-  test('reads the NPS settings; the CSM NPS app and its tabs', () => {
+  test('reads the NPS settings; the CSM NPS app and its tabs, including the NPS by CSM page', () => {
     expect(set.customMetadataTypes).toEqual(['NPS_Setting__mdt']);
     expect(set.userPermissions).toEqual([]);
     expect(set.applications).toEqual([{ application: 'CSM_NPS', visible: true }]);
-    expect(set.tabs.map((t) => t.tab).sort()).toEqual(['NPS_Response__c', 'NPS_Snapshot__c']);
+    expect(set.tabs.map((t) => t.tab).sort()).toEqual(['NPS_Response__c', 'NPS_Snapshot__c', 'NPS_by_CSM']);
   });
 });
 
