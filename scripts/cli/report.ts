@@ -1,15 +1,14 @@
 // `csm-nps report`: the real NPS per CSM per period from a CSV of answers (DESIGN.md § CLI contract).
 
-import { stringify } from 'csv-stringify/sync';
 import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import {
   computeGroupResults,
+  groupResultsToCsv,
   isValidCivilDate,
   dayFromCivil,
   LocalDayResolver,
   localDayOfParsed,
-  neutralizeSpreadsheetFormula,
   NpsAggregator,
   removeScore,
   resolveSettings,
@@ -172,39 +171,6 @@ export async function buildReport(options: ReportOptions): Promise<Report> {
   return { groups: computeGroupResults(aggregator, settings), rejected, warnings, aggregator, settings };
 }
 
-const CSV_COLUMNS = [
-  'csm',
-  'metric',
-  'period',
-  'periodStart',
-  'responses',
-  'promoters',
-  'passives',
-  'detractors',
-  'nps',
-  'ciLow',
-  'ciHigh',
-  'meanScore',
-  'shrunkNps',
-  'change',
-  'changeSignificant',
-  'goalStatus',
-  'probabilityAboveFloor',
-  'probabilityImproved'
-] as const satisfies readonly (keyof GroupResult)[];
-
-/** The groups as CSV, with text cells protected against spreadsheet formula injection. */
-export function groupsToCsv(groups: readonly GroupResult[]): string {
-  const records = groups.map((g) =>
-    CSV_COLUMNS.map((column) => {
-      const value = g[column];
-      if (value === null) return '';
-      return typeof value === 'string' ? neutralizeSpreadsheetFormula(value) : String(value);
-    })
-  );
-  return stringify([[...CSV_COLUMNS], ...records]);
-}
-
 function listRejected(io: CliIo, rejected: readonly CsvRejectedRow[], warnings: readonly string[]): void {
   for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
   if (rejected.length > 0) {
@@ -238,7 +204,7 @@ export async function runReport(rawOptions: unknown, io: CliIo): Promise<number>
   }
   if (options.out) {
     try {
-      await writeFile(options.out, groupsToCsv(groups), 'utf8');
+      await writeFile(options.out, groupResultsToCsv(groups), 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const why = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
