@@ -2,6 +2,7 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import { InputError, processIo, UsageError, type CliIo } from './io';
+import { registerSyncCommands } from '../sync/command';
 import { runReport } from './report';
 
 const REPORT_HELP = `
@@ -61,6 +62,7 @@ export function buildProgram(io: CliIo, exit: { code: number }): Command {
       exit.code = await runReport(options, io);
     });
 
+  registerSyncCommands(program, io, exit);
   return program;
 }
 

@@ -1,0 +1,12 @@
+// `csm-nps` as a separate process for the kill tests (run with `node --import tsx`).
+import { run } from '../../../cli/main';
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${String(error)}\n`);
+    process.exitCode = 1;
+  }
+);

@@ -1,0 +1,70 @@
+// Reading related records for many Ids in few calls: IN lists of 400 Ids a query (URLs stay under
+// Salesforce's 16 KB), or, above `fullScanAbove` Ids, one query without the Id filter (which goes
+// through Bulk API 2.0 when large) — never a query per record.
+
+import type { OrgApi, Row } from './orgApi';
+import { isSalesforceId, soqlId } from './soql';
+
+export const IDS_PER_QUERY = 400;
+
+export interface FetchByIdsOptions {
+  select: string;
+  from: string;
+  /** The field the Ids are matched on. */
+  idField: string;
+  ids: Iterable<string>;
+  /** Extra condition, already escaped (joined with AND). */
+  where?: string;
+  orderBy?: string;
+  /** Above this many Ids, read every row of the object (with `where`) instead of Id lists. */
+  fullScanAbove?: number;
+}
+
+export async function fetchByIds(
+  api: OrgApi,
+  options: FetchByIdsOptions,
+  onRows: (rows: Row[]) => void
+): Promise<void> {
+  const ids = [...new Set([...options.ids].filter((id) => isSalesforceId(id)))];
+  if (ids.length === 0) return;
+  const order = options.orderBy ? ` ORDER BY ${options.orderBy}` : '';
+  const fullScanAbove = options.fullScanAbove ?? IDS_PER_QUERY * 10;
+  if (ids.length > fullScanAbove) {
+    const wanted = new Set(ids.map((id) => id.slice(0, 15)));
+    const where = options.where ? ` WHERE ${options.where}` : '';
+    await api.query(`SELECT ${options.select} FROM ${options.from}${where}${order}`, (rows) => {
+      onRows(
+        rows.filter((row) => wanted.has(String(row.get(options.idField.toLowerCase()) ?? '').slice(0, 15)))
+      );
+    });
+    return;
+  }
+  for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+    const list = ids
+      .slice(i, i + IDS_PER_QUERY)
+      .map(soqlId)
+      .join(',');
+    const where = `${options.idField} IN (${list})${options.where ? ` AND ${options.where}` : ''}`;
+    await api.query(`SELECT ${options.select} FROM ${options.from} WHERE ${where}${order}`, onRows);
+  }
+}
+
+export function text(row: Row, path: string): string | null {
+  const value = row.get(path.toLowerCase());
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? value : String(value);
+}
+
+export function idOf(row: Row, path: string): string | null {
+  const value = text(row, path);
+  return value !== null && isSalesforceId(value) ? value : null;
+}
+
+/** A DateTime value from the API (REST `…+0000` or Bulk `…Z`) as epoch ms, or null. */
+export function epochOf(row: Row, path: string): number | null {
+  const value = text(row, path);
+  if (value === null) return null;
+  const normalized = value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  const ms = Date.parse(normalized);
+  return Number.isFinite(ms) ? ms : null;
+}

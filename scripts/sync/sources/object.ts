@@ -1,0 +1,182 @@
+// Source "object": any object with one answer per record (survey tools such as Qualtrics, Delighted,
+// Medallia or Gainsight land their answers in custom objects). The field mapping comes from the config
+// and every field is checked against the object's describe before a query is built.
+
+import { checkNumericScore, instantOfLocalNoon, parseRespondedAt, type LocalDayResolver } from 'c/npsCore';
+import { canonicalMetric } from '../../csv/responsesCsv';
+import { METRICS, type ObjectSourceConfig } from '../config';
+import { epochOf, fetchByIds, idOf, text } from '../lookups';
+import type { OrgApi, Row } from '../orgApi';
+import { checkFieldPath, describedObject, soqlDateTime, type DescribedObject } from '../soql';
+import { BoundaryTracker, boundaryKey, type Extract, type ExtractWindow, type Metric } from './types';
+
+export interface ObjectMapping {
+  object: string;
+  id: string;
+  score: string;
+  respondedAt: string;
+  respondedAtType: string;
+  account?: string;
+  contact?: string;
+  comment?: string;
+  metric?: string;
+}
+
+/** Checks every mapped field against describe (one call, plus one per lookup hop); returns exact API names. */
+export async function resolveObjectMapping(api: OrgApi, config: ObjectSourceConfig): Promise<ObjectMapping> {
+  const cache = new Map<string, Promise<DescribedObject>>();
+  const describe = (name: string): Promise<DescribedObject> => {
+    let found = cache.get(name.toLowerCase());
+    if (!found) {
+      found = api.describe(name).then(describedObject);
+      cache.set(name.toLowerCase(), found);
+    }
+    return found;
+  };
+  const object = await describe(config.name);
+  const f = config.fields;
+  const check = (path: string, key: string, types?: readonly string[]) =>
+    checkFieldPath(object, path, `object.fields.${key}`, describe, types);
+  const id = await check(f.id, 'id', ['id', 'string', 'reference', 'email', 'url', 'int', 'double']);
+  const score = await check(f.score, 'score', ['double', 'int', 'percent', 'currency', 'string', 'picklist']);
+  const respondedAt = await check(f.respondedAt, 'respondedAt', ['datetime', 'date', 'string']);
+  const mapping: ObjectMapping = {
+    object: object.name,
+    id: id.path,
+    score: score.path,
+    respondedAt: respondedAt.path,
+    respondedAtType: respondedAt.type
+  };
+  if (f.account) mapping.account = (await check(f.account, 'account', ['reference', 'id', 'string'])).path;
+  if (f.contact) mapping.contact = (await check(f.contact, 'contact', ['reference', 'id', 'string'])).path;
+  if (f.comment)
+    mapping.comment = (await check(f.comment, 'comment', ['string', 'textarea', 'picklist'])).path;
+  if (f.metric) mapping.metric = (await check(f.metric, 'metric', ['picklist', 'string'])).path;
+  return mapping;
+}
+
+export function objectQuery(mapping: ObjectMapping, since: number | null): string {
+  const fields = new Set(['Id', 'SystemModstamp', mapping.id, mapping.score, mapping.respondedAt]);
+  for (const extra of [mapping.account, mapping.contact, mapping.comment, mapping.metric])
+    if (extra) fields.add(extra);
+  const where = since === null ? '' : ` WHERE SystemModstamp >= ${soqlDateTime(since)}`;
+  return `SELECT ${[...fields].join(', ')} FROM ${mapping.object}${where}`;
+}
+
+export async function extractObject(
+  api: OrgApi,
+  config: ObjectSourceConfig,
+  mapping: ObjectMapping,
+  resolver: LocalDayResolver,
+  window: ExtractWindow,
+  onProgress: (read: number) => void
+): Promise<Extract> {
+  const extract: Extract = {
+    answers: [],
+    rejected: [],
+    deletedSourceIds: [],
+    read: 0,
+    skipped: 0,
+    warnings: [],
+    maxModstamp: null,
+    boundary: [],
+    rejectedSourceIds: []
+  };
+  const tracker = new BoundaryTracker();
+  const reject = (sourceId: string, reason: string) => {
+    extract.rejected.push({ sourceId, reason });
+    extract.rejectedSourceIds.push(sourceId);
+  };
+  await api.query(objectQuery(mapping, window.since), (rows: Row[]) => {
+    for (const row of rows) {
+      const recordId = idOf(row, 'Id') as string;
+      const modstamp = epochOf(row, 'SystemModstamp') ?? 0;
+      tracker.see(recordId, modstamp);
+      if (window.boundary.has(boundaryKey(recordId, modstamp))) continue; // loaded by the previous run, unchanged
+      extract.read++;
+      const sourceId = text(row, mapping.id);
+      if (sourceId === null || sourceId.trim() === '') {
+        extract.rejected.push({
+          sourceId: recordId,
+          reason: `${mapping.id} is empty: every answer needs an id`
+        });
+        continue;
+      }
+      const score = checkNumericScore(row.get(mapping.score.toLowerCase()) ?? null);
+      if (!score.ok) {
+        reject(sourceId, `${mapping.score}: ${score.reason}`);
+        continue;
+      }
+      const at = parseRespondedAt(text(row, mapping.respondedAt));
+      if (!at.ok) {
+        reject(sourceId, `${mapping.respondedAt}: ${at.reason}`);
+        continue;
+      }
+      let metric: Metric = config.defaultMetric;
+      if (mapping.metric) {
+        const named = text(row, mapping.metric);
+        if (named !== null) {
+          const canonical = canonicalMetric(named);
+          if (!(METRICS as readonly string[]).includes(canonical)) {
+            reject(
+              sourceId,
+              `${mapping.metric}: metric "${named.slice(0, 40)}" is not ${METRICS.map((m) => `"${m}"`).join(' or ')}`
+            );
+            continue;
+          }
+          metric = canonical as Metric;
+        }
+      }
+      extract.answers.push({
+        sourceId,
+        modstamp,
+        score: score.score,
+        respondedAt: at.kind === 'instant' ? at.epochMs : instantOfLocalNoon(at.day, resolver),
+        accountId: mapping.account ? idOf(row, mapping.account) : null,
+        contactId: mapping.contact ? idOf(row, mapping.contact) : null,
+        comment: mapping.comment ? text(row, mapping.comment) : null,
+        metric
+      });
+    }
+    onProgress(extract.read);
+  });
+  if (window.since !== null) {
+    const deleted = await api.queryRows(
+      `SELECT Id, SystemModstamp${mapping.id === 'Id' ? '' : `, ${mapping.id}`} FROM ${mapping.object} WHERE IsDeleted = true AND SystemModstamp >= ${soqlDateTime(window.since)}`,
+      { all: true }
+    );
+    for (const row of deleted) {
+      const recordId = idOf(row, 'Id') as string;
+      const modstamp = epochOf(row, 'SystemModstamp') ?? 0;
+      tracker.see(recordId, modstamp);
+      const sourceId = text(row, mapping.id);
+      if (sourceId !== null && !window.boundary.has(boundaryKey(recordId, modstamp)))
+        extract.deletedSourceIds.push(sourceId);
+    }
+  }
+  extract.maxModstamp = tracker.max;
+  extract.boundary = tracker.boundary;
+
+  // An answer with a contact but no account: the contact's account.
+  const contacts = new Set(
+    extract.answers
+      .filter((a) => a.accountId === null && a.contactId !== null)
+      .map((a) => a.contactId as string)
+  );
+  if (contacts.size > 0) {
+    const accountOf = new Map<string, string | null>();
+    await fetchByIds(
+      api,
+      { select: 'Id, AccountId', from: 'Contact', idField: 'Id', ids: contacts },
+      (rows) => {
+        for (const row of rows)
+          accountOf.set((idOf(row, 'Id') as string).slice(0, 15), idOf(row, 'AccountId'));
+      }
+    );
+    for (const answer of extract.answers) {
+      if (answer.accountId === null && answer.contactId !== null)
+        answer.accountId = accountOf.get(answer.contactId.slice(0, 15)) ?? null;
+    }
+  }
+  return extract;
+}
