@@ -59,4 +59,4 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning'
 });
-console.log(`build: ${lwcFiles.length} LWC TypeScript files compiled, ${Object.keys(nodeEntries).length} Node entry points bundled`);
+process.stderr.write(`build: ${lwcFiles.length} LWC TypeScript files compiled, ${Object.keys(nodeEntries).length} Node entry points bundled\n`);

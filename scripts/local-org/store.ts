@@ -82,6 +82,10 @@ export class Store {
   private readonly statements = new Map<string, Database.Statement>();
   private clockOffsetMs = 0;
   private readonly idBlocks = new Map<string, { next: number; end: number }>();
+  private readonly insertPlans = new Map<string, { columns: string[]; stmt: Database.Statement }>();
+  private readonly lookups = new Map<string, Database.Statement<Row>>();
+  private readonly parentStatements = new Map<string, Database.Statement<Row>>();
+  private lastNow: { ms: number; text: string } = { ms: -1, text: '' };
   private readonly rules = new Map<
     string,
     { node: FormulaNode; fields: string[]; message: string; field: string | null; name: string }[]
@@ -236,7 +240,9 @@ export class Store {
   }
 
   nowStored(): string {
-    return toStoredDateTime(this.nowMs());
+    const ms = this.nowMs();
+    if (ms !== this.lastNow.ms) this.lastNow = { ms, text: toStoredDateTime(ms) };
+    return this.lastNow.text;
   }
 
   frozenClock(): number | null {
@@ -258,19 +264,24 @@ export class Store {
     return next;
   }
 
-  /** Ids come from blocks of 1,000 reserved sequence numbers (one write per block, not per record). */
-  newId(object: SObjectDef): string {
-    let block = this.idBlocks.get(object.keyPrefix);
+  /** The next number of a sequence, from blocks of `size` reserved numbers (one write per block, not per record). */
+  private nextInBlock(name: string, size: number): number {
+    let block = this.idBlocks.get(name);
     if (!block || block.next >= block.end) {
-      const next = this.reserve(object.keyPrefix, 1000);
-      block = { next, end: next + 1000 };
-      this.idBlocks.set(object.keyPrefix, block);
+      const next = this.reserve(name, size);
+      block = { next, end: next + size };
+      this.idBlocks.set(name, block);
     }
-    return makeId(object.keyPrefix, block.next++);
+    return block.next++;
+  }
+
+  newId(object: SObjectDef): string {
+    return makeId(object.keyPrefix, this.nextInBlock(object.keyPrefix, 1000));
   }
 
   private autoNumber(object: SObjectDef, format: string): string {
-    const n = this.reserve(`autonumber:${object.name}`);
+    // Like Salesforce's, these numbers may skip (numbers reserved by a stopped server are not reused).
+    const n = this.nextInBlock(`autonumber:${object.name}`, 100);
     const now = new Date(this.nowMs());
     return format.replace(/\{(0+|YYYY|YY|MM|DD)\}/g, (_, token: string) => {
       if (token === 'YYYY') return String(now.getUTCFullYear());
@@ -290,10 +301,46 @@ export class Store {
 
   /** Rows (not deleted) whose `field` equals `value` (case-insensitive unless the field is case-sensitive). */
   findByField(object: SObjectDef, field: FieldDef, value: Stored, limit = 2): Row[] {
-    const collate =
-      field.type === 'id' || field.type === 'reference' || field.caseSensitive ? '' : ' COLLATE NOCASE';
-    const sql = `SELECT * FROM ${quote(object.table)} WHERE ${quote(field.column as string)} = ?${collate} AND "IsDeleted" = 0 LIMIT ${limit}`;
-    return this.prepare<Row>(sql).all(value);
+    return this.fieldLookup(object, field, '*', limit).all(value);
+  }
+
+  /** Ids of the rows (not deleted) whose `field` equals `value`: the cheap form of findByField. */
+  findIdsByField(object: SObjectDef, field: FieldDef, value: Stored, limit = 2): string[] {
+    return this.fieldLookup(object, field, '"Id"', limit)
+      .all(value)
+      .map((r) => r.Id as string);
+  }
+
+  private fieldLookup(
+    object: SObjectDef,
+    field: FieldDef,
+    columns: string,
+    limit: number
+  ): Database.Statement<Row> {
+    const key = `${object.name}\u0000${field.name}\u0000${columns}\u0000${limit}`;
+    let stmt = this.lookups.get(key);
+    if (!stmt) {
+      const collate =
+        field.type === 'id' || field.type === 'reference' || field.caseSensitive ? '' : ' COLLATE NOCASE';
+      stmt = this.db.prepare<Row>(
+        `SELECT ${columns} FROM ${quote(object.table)} WHERE ${quote(field.column as string)} = ?${collate} AND "IsDeleted" = 0 LIMIT ${limit}`
+      );
+      this.lookups.set(key, stmt);
+    }
+    return stmt;
+  }
+
+  /** What a lookup check needs of a parent row. */
+  private parentState(object: SObjectDef, id: string): Row | undefined {
+    let stmt = this.parentStatements.get(object.name);
+    if (!stmt) {
+      const active = object.fieldIndex.has('isactive') ? ', "IsActive"' : '';
+      stmt = this.db.prepare<Row>(
+        `SELECT "Id", "IsDeleted"${active} FROM ${quote(object.table)} WHERE "Id" = ?`
+      );
+      this.parentStatements.set(object.name, stmt);
+    }
+    return stmt.get(id);
   }
 
   userName(userId: string): string | null {
@@ -467,10 +514,20 @@ export class Store {
     return id;
   }
 
+  /** One prepared INSERT per object over all its stored columns (absent values bind as null). */
   private insertRow(object: SObjectDef, values: Row): void {
-    const keys = Object.keys(values).filter((k) => object.fieldIndex.get(k.toLowerCase())?.column);
-    const sql = `INSERT INTO ${quote(object.table)} (${keys.map(quote).join(', ')}) VALUES (${keys.map(() => '?').join(', ')})`;
-    this.prepare(sql).run(...keys.map((k) => values[k] as Stored));
+    let plan = this.insertPlans.get(object.name);
+    if (!plan) {
+      const columns = object.fields.filter((f) => f.column !== null).map((f) => f.column as string);
+      plan = {
+        columns,
+        stmt: this.db.prepare(
+          `INSERT INTO ${quote(object.table)} (${columns.map(quote).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`
+        )
+      };
+      this.insertPlans.set(object.name, plan);
+    }
+    plan.stmt.run(...plan.columns.map((c) => (values[c] ?? null) as Stored));
   }
 
   private deriveNames(object: SObjectDef, values: Row, existing?: Row): void {
@@ -505,11 +562,11 @@ export class Store {
       if (field.type === 'reference' && !AUDIT_FIELDS.has(field.name.toLowerCase()))
         this.checkReference(object, field, String(value));
       if (field.unique && field.name !== 'Id') {
-        const clash = this.findByField(object, field, value as Stored).find((r) => r.Id !== merged.Id);
+        const clash = this.findIdsByField(object, field, value as Stored).find((id) => id !== merged.Id);
         if (clash) {
           throw new RecordFailure(
             'DUPLICATE_VALUE',
-            `duplicate value found: ${field.name} duplicates value on record with id: ${String(clash.Id)}`,
+            `duplicate value found: ${field.name} duplicates value on record with id: ${clash}`,
             [field.name]
           );
         }
@@ -563,7 +620,7 @@ export class Store {
     }
     let row: Row | null | undefined = this.referenceCache?.get(id);
     if (row === undefined) {
-      row = this.findById(target, id, true) ?? null;
+      row = this.parentState(target, id) ?? null;
       this.referenceCache?.set(id, row);
     }
     if (!row)
@@ -736,18 +793,18 @@ export class Store {
         return { id: normalizeId(String(extValue)), success: true, errors: [], created: false };
       }
       const key = toStored(extField, extValue, ctx.source);
-      const matches = this.findByField(object, extField, key);
+      const matches = this.findIdsByField(object, extField, key);
       if (matches.length > 1) {
         throw new RecordFailure(
           'DUPLICATE_EXTERNAL_ID',
-          `${extField.label}: more than one record found for external id field: [${matches.map((m) => String(m.Id)).join(', ')}]`,
+          `${extField.label}: more than one record found for external id field: [${matches.join(', ')}]`,
           [extField.name]
         );
       }
       const withKey = new Map(input);
       withKey.set(extField, extValue);
       if (matches.length === 1) {
-        const id = String((matches[0] as Row).Id);
+        const id = matches[0] as string;
         const forUpdate = new Map(withKey);
         forUpdate.delete(extField);
         this.updateOrThrow(object, id, forUpdate, ctx, 'upsert');
