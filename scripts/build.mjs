@@ -22,13 +22,15 @@ async function lwcSources() {
 // The platform accepts LWC decorators only as written (@api, @wire, @track): esbuild keeps them with
 // `supported: { decorators: true }`; lowering them makes the org compiler fail with LWC1104.
 // No bundling: each file stays a module, imports such as 'c/npsCore' and './stats' stay as written.
+// No `format`: with `format: 'esm'` esbuild rewrites `export default class X` as `class X …; export
+// { X as default }`, and the LWC compiler (the org's too) then never registers the component's template:
+// the component deploys without an error and renders nothing. Without it the module syntax passes through.
 const lwcFiles = await lwcSources();
 await build({
   entryPoints: lwcFiles,
   outdir: lwcRoot,
   outbase: lwcRoot,
   bundle: false,
-  format: 'esm',
   target: 'es2022',
   supported: { decorators: true },
   logLevel: 'warning'
@@ -51,6 +53,10 @@ await build({
   outdir: path.join(root, 'dist'),
   outExtension: { '.js': '.mjs' },
   bundle: true,
+  // Code loaded with import() (the sync commands, with jsforce) goes to its own chunk, so that
+  // `csm-nps report` starts without loading it.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   platform: 'node',
   format: 'esm',
   target: 'node20',

@@ -1,104 +1,67 @@
-// `npm run bench`: throughput and memory of the NPS core and of `csm-nps report`, measured, not asserted.
-// Prints a table (or one JSON object with --json). Targets are printed next to the figures, met or not.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+// `npm run bench`: throughput and memory of the NPS core and of `csm-nps report`, measured against an
+// alternative on the same data in the same run, not asserted. Prints a table (or one JSON object with
+// --json). Targets are printed next to the figures, met or not.
+//
+//   npm run bench                       full run (1,000,000 and 10,000,000 answers; 5 timed runs each)
+//   npm run bench -- --quick            smaller (100,000 answers, 1 run)
+//   npm run bench -- --json             one JSON object with every figure and raw measurement
+//   npm run bench -- --runs 5           timed runs of each contender (median reported)
+//   npm run bench -- --compare-cli PATH also time another csm-nps build (e.g. the previous commit's bin)
+//
+// Each part of the bench is a function returning a BenchPart (figures.ts); add new parts to `parts`.
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { computeGroupResults, LocalDayResolver, NpsAggregator } from 'c/npsCore';
-import { mib, runChild, timeIt } from './measure';
-import { syntheticColumns, writeSyntheticCsv } from './syntheticData';
+import { benchCoreAndReport, runDuckDbChild } from './coreAndReport';
+import { formatFigures, type BenchPart } from './figures';
 
-interface Figure {
-  name: string;
-  value: number | null;
-  unit: string;
-  target?: string;
-  met?: boolean | null;
-  note?: string;
-}
-
-const args = new Set(process.argv.slice(2));
-const asJson = args.has('--json');
-const quick = args.has('--quick');
-const figures: Figure[] = [];
-const log = (text: string): void => {
-  if (!asJson) process.stderr.write(`${text}\n`);
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(name);
+const valueOf = (name: string): string | undefined => {
+  const at = argv.indexOf(name);
+  return at === -1 ? undefined : argv[at + 1];
 };
 
-function coreThroughput(n: number, timeZone: string): { perSecond: number; groups: number } {
-  const data = syntheticColumns(n, 200, 7);
-  const resolver = new LocalDayResolver(timeZone);
-  const names = data.csmNames;
-  // Warm up the JIT on a slice, then time a full pass.
-  const warm = new NpsAggregator({ type: 'month' });
-  for (let i = 0; i < Math.min(n, 200_000); i++) {
-    warm.add(names[data.csm[i] as number] as string, 'Company NPS', resolver.dayOf(data.epochMs[i] as number), data.score[i] as number);
-  }
-  const { result: aggregator, seconds } = timeIt(() => {
-    const agg = new NpsAggregator({ type: 'month' });
-    for (let i = 0; i < n; i++) {
-      agg.add(names[data.csm[i] as number] as string, 'Company NPS', resolver.dayOf(data.epochMs[i] as number), data.score[i] as number);
-    }
-    return agg;
-  });
-  return { perSecond: n / seconds, groups: computeGroupResults(aggregator).length };
-}
-
-/** Heap after aggregating n answers generated on the fly (none kept): flat when memory tracks groups only. */
-function coreMemory(n: number): number {
-  const resolver = new LocalDayResolver('UTC');
-  const agg = new NpsAggregator({ type: 'month' });
-  const names = Array.from({ length: 200 }, (_, i) => `CSM ${i}`);
-  let x = 12345;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    agg.add(names[x % 200] as string, 'Company NPS', resolver.dayOf(1_701_388_800_000 + (x % 94_000_000) * 1000), x % 11);
-  }
-  globalThis.gc?.();
-  return mib(process.memoryUsage().heapUsed);
-}
-
 async function main(): Promise<void> {
-  const n = quick ? 100_000 : 1_000_000;
-  log(`Core: aggregating ${n.toLocaleString('en-US')} synthetic answers over 200 CSMs × 36 months…`);
-  const utc = coreThroughput(n, 'UTC');
-  figures.push({ name: `core aggregation, ${n.toLocaleString('en-US')} answers, UTC`, value: utc.perSecond / 1e6, unit: 'M answers/s', target: '≥ 10', met: utc.perSecond >= 10e6 });
-  const ny = coreThroughput(n, 'America/New_York');
-  figures.push({ name: `core aggregation, ${n.toLocaleString('en-US')} answers, America/New_York`, value: ny.perSecond / 1e6, unit: 'M answers/s', target: '≥ 10', met: ny.perSecond >= 10e6 });
-  if (!quick) {
-    const big = coreThroughput(10_000_000, 'America/New_York');
-    figures.push({ name: 'core aggregation, 10,000,000 answers, America/New_York', value: big.perSecond / 1e6, unit: 'M answers/s', target: '≥ 10', met: big.perSecond >= 10e6 });
-  }
-  for (const size of quick ? [10_000, 100_000] : [100_000, 1_000_000, 10_000_000]) {
-    figures.push({ name: `core heap after ${size.toLocaleString('en-US')} answers`, value: coreMemory(size), unit: 'MiB', note: 'flat when memory follows groups, not answers' });
-  }
+  const childFile = valueOf('--duckdb-child');
+  if (childFile !== undefined) return runDuckDbChild(childFile);
 
-  const dir = mkdtempSync(path.join(tmpdir(), 'csm-nps-bench-'));
-  try {
-    const csv = path.join(dir, 'answers.csv');
-    log(`CSV: writing ${n.toLocaleString('en-US')} rows…`);
-    await writeSyntheticCsv(csv, n, 200, 11);
-    const bin = fileURLToPath(new URL('../bin/csm-nps.mjs', import.meta.url));
-    log('csm-nps report --json on it…');
-    const report = await runChild(process.execPath, [bin, 'report', '--csv', csv, '--json']);
-    if (report.exitCode !== 0) throw new Error(`csm-nps report failed (exit ${report.exitCode}): ${report.stderr}`);
-    figures.push({ name: `csm-nps report, ${n.toLocaleString('en-US')}-row CSV`, value: n / report.seconds / 1e3, unit: 'k rows/s', note: `${report.seconds.toFixed(2)} s wall` });
-    figures.push({ name: `csm-nps report peak RSS, ${n.toLocaleString('en-US')}-row CSV`, value: report.peakRssMiB, unit: 'MiB', note: 'includes the response_id index for repeated-id detection' });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const asJson = flag('--json');
+  const quick = flag('--quick');
+  const runs = Number(valueOf('--runs') ?? (quick ? 1 : 5));
+  if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a whole number ≥ 1');
+  const log = (text: string): void => {
+    if (!asJson) process.stderr.write(`${text}\n`);
+  };
+  const loadBefore = loadavg();
+  const parts: BenchPart[] = [];
+  parts.push(
+    await benchCoreAndReport({
+      quick,
+      log,
+      runs,
+      cliBin: fileURLToPath(new URL('../bin/csm-nps.mjs', import.meta.url)),
+      benchEntry: fileURLToPath(import.meta.url),
+      compareCliBin: valueOf('--compare-cli')
+    })
+  );
 
   if (asJson) {
-    process.stdout.write(`${JSON.stringify({ node: process.version, figures })}\n`);
+    const output = {
+      node: process.version,
+      quick,
+      runs,
+      figures: parts.flatMap((p) => p.figures),
+      ...Object.fromEntries(parts.map((p) => [p.name, p.details]))
+    };
+    process.stdout.write(`${JSON.stringify(output)}\n`);
     return;
   }
-  const width = Math.max(...figures.map((f) => f.name.length));
-  process.stdout.write(`\ncsm-nps benchmark (node ${process.version})\n`);
-  for (const f of figures) {
-    const value = f.value === null ? 'n/a' : f.value.toFixed(f.value >= 100 ? 0 : 2);
-    const target = f.target ? `  target ${f.target} ${f.met ? 'MET' : 'MISSED'}` : '';
-    process.stdout.write(`${f.name.padEnd(width)}  ${value.padStart(8)} ${f.unit}${target}${f.note ? `  (${f.note})` : ''}\n`);
-  }
+  // The machine is often shared: its load says how much the figures may be understated.
+  const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
+  process.stdout.write(
+    `\ncsm-nps benchmark (node ${process.version}${quick ? ', --quick' : ''}; load average ${load(loadBefore)} before, ${load(loadavg())} after)\n` +
+      formatFigures(parts)
+  );
 }
 
 main().catch((error: unknown) => {

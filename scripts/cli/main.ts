@@ -2,7 +2,6 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import { InputError, processIo, UsageError, type CliIo } from './io';
-import { registerSyncCommands } from '../sync/command';
 import { runReport } from './report';
 
 const REPORT_HELP = `
@@ -62,14 +61,20 @@ export function buildProgram(io: CliIo, exit: { code: number }): Command {
       exit.code = await runReport(options, io);
     });
 
-  registerSyncCommands(program, io, exit);
   return program;
+}
+
+/** Adds the sync commands. Loaded on demand: their libraries (jsforce) take ~0.4 s to load, and `report` needs none of them. */
+async function addSyncCommands(program: Command, io: CliIo, exit: { code: number }): Promise<void> {
+  const { registerSyncCommands } = await import('../sync/command');
+  registerSyncCommands(program, io, exit);
 }
 
 /** Runs `csm-nps` with the arguments after the program name; resolves to the exit status. */
 export async function run(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const exit = { code: 0 };
   const program = buildProgram(io, exit);
+  if (argv[0] !== 'report') await addSyncCommands(program, io, exit);
   if (argv.length === 0) {
     program.outputHelp();
     return 2;

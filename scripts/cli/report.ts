@@ -10,14 +10,12 @@ import {
   LocalDayResolver,
   localDayOfParsed,
   NpsAggregator,
-  removeScore,
   resolveSettings,
   type GroupResult,
-  type NpsCounts,
   type PeriodType,
   type StatisticsSettings
 } from 'c/npsCore';
-import { canonicalMetric, CsvFileError, readResponsesCsv, type CsvRejectedRow } from '../csv/responsesCsv';
+import { canonicalMetric, CsvFileError, scanResponsesCsv, type CsvRejectedRow } from '../csv/responsesCsv';
 import { InputError, UsageError, type CliIo } from './io';
 import { renderNpsTable } from './table';
 
@@ -131,32 +129,73 @@ export async function buildReport(options: ReportOptions): Promise<Report> {
   const to = options.to ? dayOfDate(options.to) : Infinity;
   const rejected: CsvRejectedRow[] = [];
   const warnings: string[] = [];
-  // A repeated response_id keeps the last valid row: remember where each id's answer went, to take it back.
-  const seen = new Map<string, { line: number; counts: NpsCounts | null; score: number }>();
   let outsideRange = 0;
   let otherMetric = 0;
   // The same spelling rules as the CSV's metric column: --metric "company nps" means "Company NPS".
   const metric = options.metric === undefined ? undefined : canonicalMetric(options.metric);
+  // Series id per metric id and CSM id (both small integers from the reader): no string look-up per row.
+  const seriesOf: Int32Array[] = [];
+  const included: boolean[] = [];
+  // A repeated response_id keeps the last valid row. Per answer (by ordinal): its line, score and group
+  // (−1 when --from/--to/--metric left it out), to take an earlier answer back out at the end.
+  let lines = new Int32Array(1 << 16);
+  let scores = new Uint8Array(1 << 16);
+  let groups = new Int32Array(1 << 16);
 
-  const summary = await readResponsesCsv(options.csv, {
-    warn: (message) => warnings.push(message),
-    reject: (row) => rejected.push(row),
-    row: (row) => {
-      const day = localDayOfParsed(row.respondedAt, resolver);
-      const included = day >= from && day <= to && (metric === undefined || row.metric === metric);
-      let counts: NpsCounts | null = null;
-      if (included) counts = aggregator.add(row.csm, row.metric, day, row.score);
-      else if (day < from || day > to) outsideRange++;
-      else otherMetric++;
-      if (row.responseId === null) return;
-      const before = seen.get(row.responseId);
-      if (before) {
-        if (before.counts) removeScore(before.counts, before.score);
-        warnings.push(`response_id "${row.responseId}" is repeated: line ${row.line} replaces line ${before.line}`);
+  const scan = await scanResponsesCsv(
+    options.csv,
+    {
+      warn: (message) => warnings.push(message),
+      reject: (row) => rejected.push(row),
+      answer: (row, names) => {
+        const day = localDayOfParsed(row.respondedAt, resolver);
+        let group = -1;
+        if (day < from || day > to) outsideRange++;
+        else {
+          let metricIncluded = included[row.metricId];
+          if (metricIncluded === undefined) {
+            metricIncluded = metric === undefined || names.metricName(row.metricId) === metric;
+            included[row.metricId] = metricIncluded;
+          }
+          if (!metricIncluded) otherMetric++;
+          else {
+            let byCsm = seriesOf[row.metricId];
+            if (byCsm === undefined || row.csmId >= byCsm.length)
+              byCsm = growSeriesTable(seriesOf, row.metricId, names.csmCount);
+            let series = byCsm[row.csmId] as number;
+            if (series === -1) {
+              series = aggregator.seriesIdOf(names.csmName(row.csmId), names.metricName(row.metricId));
+              byCsm[row.csmId] = series;
+            }
+            group = aggregator.addToSeries(series, day, row.score);
+          }
+        }
+        const ordinal = row.ordinal;
+        if (ordinal === lines.length) {
+          lines = grown(lines, new Int32Array(lines.length * 2));
+          scores = grown(scores, new Uint8Array(scores.length * 2));
+          groups = grown(groups, new Int32Array(groups.length * 2));
+        }
+        lines[ordinal] = row.line;
+        scores[ordinal] = row.score;
+        groups[ordinal] = group;
       }
-      seen.set(row.responseId, { line: row.line, counts, score: row.score });
-    }
+    },
+    { findRepeatedIds: true }
+  );
+  const replaced: { by: number; earlier: number; id: string }[] = [];
+  scan.forEachRepeatedResponseId((ordinals, id) => {
+    for (let i = 1; i < ordinals.length; i++)
+      replaced.push({ by: ordinals[i] as number, earlier: ordinals[i - 1] as number, id });
   });
+  // In file order of the replacing row, as a reader of the file would meet them.
+  replaced.sort((a, b) => a.by - b.by);
+  for (const { by, earlier, id } of replaced) {
+    const group = groups[earlier] as number;
+    if (group !== -1) aggregator.removeAnswer(group, scores[earlier] as number);
+    warnings.push(`response_id "${id}" is repeated: line ${lines[by]} replaces line ${lines[earlier]}`);
+  }
+  const summary = scan.summary;
 
   if (summary.accepted === 0) {
     const why = summary.rowsRead === 0 ? 'it has a header but no answer' : `all ${summary.rowsRead} rows were rejected`;
@@ -169,6 +208,20 @@ export async function buildReport(options: ReportOptions): Promise<Report> {
   }
   if (otherMetric > 0) warnings.push(`${otherMetric} answer${otherMetric === 1 ? '' : 's'} of other metrics left out (--metric ${metric})`);
   return { groups: computeGroupResults(aggregator, settings), rejected, warnings, aggregator, settings };
+}
+
+function grown<T extends Int32Array | Uint8Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+/** The series table of one metric, grown to hold every CSM id seen so far (−1: not looked up yet). */
+function growSeriesTable(table: Int32Array[], metricId: number, csmCount: number): Int32Array {
+  const old = table[metricId];
+  const wider = new Int32Array(Math.max(64, csmCount * 2)).fill(-1);
+  if (old) wider.set(old);
+  table[metricId] = wider;
+  return wider;
 }
 
 function listRejected(io: CliIo, rejected: readonly CsvRejectedRow[], warnings: readonly string[]): void {

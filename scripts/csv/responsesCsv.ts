@@ -1,18 +1,25 @@
 // Reads answers from a CSV in the DESIGN.md § CLI contract format, streaming, with the line number where
 // each row starts, so that every rejected row can be named. Used by `csm-nps report` and the sync's CSV source.
+//
+// Two ways to take the rows: readResponsesCsv hands over one plain object per answer; scanResponsesCsv
+// hands over a reused view whose CSM and metric are already small integers (the same name always gets
+// the same number), for callers that only count. Both validate the same way and reject the same rows.
 
-import { parse, type CsvError } from 'csv-parse';
-import { createReadStream } from 'node:fs';
-import { clip, parseRespondedAt, parseScore, UNASSIGNED } from 'c/npsCore';
+import type { CsvError } from 'csv-parse';
+import { clip, parseRespondedAt, parseRespondedAtCodes, parseScore, UNASSIGNED } from 'c/npsCore';
+import { ByteKeyTable, RepeatedKeyFinder } from './byteKeyTable';
+import { CsvParseFailure, readCsvRecords, type CsvRecordSink, type CsvRecordsOptions } from './csvRecords';
 
 export const DEFAULT_METRIC = 'Company NPS';
 export const KNOWN_METRICS = ['Company NPS', 'CSM NPS'] as const;
+
+export type RespondedAt = { kind: 'instant'; epochMs: number } | { kind: 'date'; day: number };
 
 export interface CsvResponse {
   /** Line where the row starts (the header is line 1; a quoted field holding newlines spans several lines). */
   line: number;
   responseId: string | null;
-  respondedAt: { kind: 'instant'; epochMs: number } | { kind: 'date'; day: number };
+  respondedAt: RespondedAt;
   /** The respondedAt cell as written. */
   respondedAtText: string;
   score: number;
@@ -63,118 +70,445 @@ export interface CsvReadSummary {
   rejected: number;
 }
 
-/**
- * Streams the file through csv-parse (BOM, quoted commas and newlines). Every data row is either handed
- * to `row` or to `reject` with its line and reason; nothing is dropped silently. Throws CsvFileError when
- * the file cannot be read, is empty, or lacks a required column.
- */
-export async function readResponsesCsv(file: string, handlers: CsvReadHandlers): Promise<CsvReadSummary> {
-  const summary: CsvReadSummary = { rowsRead: 0, accepted: 0, rejected: 0 };
-  let header: Map<Column, number> | null = null;
-  let headerWidth = 0;
-  // Line numbers are counted here rather than with csv-parse's `info` option (which copies its state
-  // into a new object for every record and halves throughput): each record takes one line plus the
-  // newlines inside its quoted fields; empty lines arrive as records and are counted, then skipped.
-  let nextLine = 1;
-
-  const reject = (line: number, reason: string): void => {
-    summary.rejected++;
-    handlers.reject({ line, reason });
-  };
-
-  const parser = parse({
-    bom: true,
-    relax_column_count: true,
-    // Keep a stray quote inside a field ("Good" but slow, a 5" screen) as text; the cells are still validated.
-    // Strict quoting stays inside the quote after the error and swallows every row after it, unlisted.
-    relax_quotes: true,
-    skip_empty_lines: false,
-    skip_records_with_error: true,
-    on_skip: (error: CsvError | undefined) => {
-      if (!error) return;
-      const endLine = (error as CsvError & { lines?: number }).lines ?? nextLine;
-      summary.rowsRead++;
-      reject(nextLine, `the row could not be read as CSV (${describeCsvError(error)}); check its quotes`);
-      nextLine = Math.max(nextLine, endLine) + 1;
-    }
-  });
-
-  const handleRecord = (record: string[]): void => {
-    const startLine = nextLine;
-    nextLine += 1;
-    for (let i = 0; i < record.length; i++) {
-      const field = record[i] as string;
-      for (let at = field.indexOf('\n'); at !== -1; at = field.indexOf('\n', at + 1)) nextLine++;
-    }
-    if (record.length === 1 && record[0] === '') return; // an empty line
-    if (header === null) {
-      header = readHeader(record, startLine, handlers);
-      headerWidth = record.length;
-      return;
-    }
-    summary.rowsRead++;
-    if (record.length !== headerWidth) {
-      reject(
-        startLine,
-        `the row has ${record.length} field${record.length === 1 ? '' : 's'} but the header has ${headerWidth}: check for an unquoted comma or a missing field`
-      );
-      return;
-    }
-    const cell = (column: Column): string => {
-      const index = (header as Map<Column, number>).get(column);
-      return index === undefined ? '' : (record[index] ?? '');
-    };
-    const score = parseScore(cell('score'));
-    if (!score.ok) return reject(startLine, score.reason);
-    const respondedAtText = cell('responded_at').trim();
-    const respondedAt = parseRespondedAt(respondedAtText);
-    if (!respondedAt.ok) return reject(startLine, `responded_at: ${respondedAt.reason}`);
-    const responseId = cell('response_id').trim();
-    const csm = cell('csm').trim();
-    const account = cell('account').trim();
-    const comment = cell('comment');
-    summary.accepted++;
-    handlers.row({
-      line: startLine,
-      responseId: responseId === '' ? null : responseId,
-      respondedAt: respondedAt.kind === 'date' ? { kind: 'date', day: respondedAt.day } : { kind: 'instant', epochMs: respondedAt.epochMs },
-      respondedAtText,
-      score: score.score,
-      csm: csm === '' ? UNASSIGNED : csm,
-      account: account === '' ? null : account,
-      comment: comment.trim() === '' ? null : comment,
-      metric: canonicalMetric(cell('metric'))
-    });
-  };
-
-  await new Promise<void>((resolve, reject) => {
-    const input = createReadStream(file);
-    input.on('error', (error: NodeJS.ErrnoException) => reject(new CsvFileError(describeReadError(file, error))));
-    parser.on('readable', () => {
-      let record: string[] | null;
-      while ((record = parser.read() as string[] | null) !== null) {
-        try {
-          handleRecord(record);
-        } catch (error) {
-          parser.destroy();
-          input.destroy();
-          reject(error);
-          return;
-        }
-      }
-    });
-    parser.on('error', (error) => reject(new CsvFileError(`${file}: the CSV could not be parsed: ${error.message}`)));
-    parser.on('end', () => resolve());
-    input.pipe(parser);
-  });
-
-  if (header === null) {
-    throw new CsvFileError(`${file} is empty: it needs a header row (responded_at,score,csm,…) and at least one answer`);
-  }
-  return summary;
+/** One valid answer, as scanResponsesCsv hands it over. The object is reused: read it during the call. */
+export interface CsvAnswer {
+  /** Line where the row starts (the header is line 1). */
+  readonly line: number;
+  readonly score: number;
+  readonly respondedAt: RespondedAt;
+  /** The CSM (trimmed; empty is Unassigned) as a small integer: name through ResponsesCsvScan.csmName. */
+  readonly csmId: number;
+  /** The metric (canonical spelling) as a small integer: name through ResponsesCsvScan.metricName. */
+  readonly metricId: number;
+  /** 0 for the first valid answer, then 1, 2…: how ResponsesCsvScan.forEachRepeatedResponseId names answers. */
+  readonly ordinal: number;
+  responseId(): string | null;
+  respondedAtText(): string;
+  account(): string | null;
+  comment(): string | null;
 }
 
-function readHeader(record: string[], line: number, handlers: CsvReadHandlers): Map<Column, number> {
+export interface CsvAnswerHandlers {
+  answer(answer: CsvAnswer, scan: ResponsesCsvScan): void;
+  reject(rejected: CsvRejectedRow): void;
+  warn(message: string): void;
+}
+
+export interface CsvReadOptions extends CsvRecordsOptions {
+  /** Keep each answer's response_id so that forEachRepeatedResponseId can name the repeated ones. */
+  findRepeatedIds?: boolean;
+}
+
+const DIGIT_0 = 48;
+
+/**
+ * The validation of each record, for records split from bytes and records read by csv-parse alike.
+ * Names are interned once per distinct spelling, so a row costs no string for its CSM or metric.
+ */
+export class ResponsesCsvScan implements CsvRecordSink {
+  readonly summary: CsvReadSummary = { rowsRead: 0, accepted: 0, rejected: 0 };
+  private header: Map<Column, number> | null = null;
+  private headerWidth = 0;
+  private colScore = -1;
+  private colAt = -1;
+  private colCsm = -1;
+  private colId = -1;
+  private colAccount = -1;
+  private colComment = -1;
+  private colMetric = -1;
+  private readonly csmNames: string[] = [];
+  private readonly csmIds = new Map<string, number>();
+  private readonly csmSpellings = new ByteKeyTable();
+  private readonly csmOfSpelling: number[] = [];
+  private readonly metricNames: string[] = [];
+  private readonly metricIds = new Map<string, number>();
+  private readonly metricSpellings = new ByteKeyTable();
+  private readonly metricOfSpelling: number[] = [];
+  private lastMetricSpelling = -1;
+  private readonly responseIds: RepeatedKeyFinder | null;
+  private readonly answer = new ScannedAnswer(this);
+
+  constructor(
+    private readonly handlers: CsvAnswerHandlers,
+    findRepeatedIds = false
+  ) {
+    this.responseIds = findRepeatedIds ? new RepeatedKeyFinder() : null;
+  }
+
+  /**
+   * Calls `repeated` once per response_id (trimmed) that more than one valid answer carries, with their
+   * ordinals in file order (needs `findRepeatedIds`). Ids are compared as UTF-8 text, exactly.
+   */
+  forEachRepeatedResponseId(repeated: (ordinals: number[], responseId: string) => void): void {
+    if (this.responseIds === null)
+      throw new Error('scanResponsesCsv was not asked to find repeated ids (findRepeatedIds)');
+    this.responseIds.forEachRepeated(repeated);
+  }
+
+  csmName(id: number): string {
+    return this.csmNames[id] as string;
+  }
+
+  metricName(id: number): string {
+    return this.metricNames[id] as string;
+  }
+
+  /** Number of distinct CSMs and metrics seen so far (ids are below these). */
+  get csmCount(): number {
+    return this.csmNames.length;
+  }
+
+  get metricCount(): number {
+    return this.metricNames.length;
+  }
+
+  get hasHeader(): boolean {
+    return this.header !== null;
+  }
+
+  bytesRecord(bytes: Buffer, starts: Int32Array, ends: Int32Array, count: number, line: number): void {
+    if (count === 1 && starts[0] === ends[0]) return; // an empty line
+    if (this.header === null) {
+      const cells: string[] = [];
+      for (let i = 0; i < count; i++) cells.push(bytes.toString('utf8', starts[i], ends[i]));
+      this.takeHeader(cells, line);
+      return;
+    }
+    this.summary.rowsRead++;
+    if (count !== this.headerWidth) return this.rejectWidth(line, count);
+    let start = starts[this.colScore] as number;
+    let end = ends[this.colScore] as number;
+    // The common shapes "0"…"9" and "10" directly; anything else through parseScore for its verdict.
+    let score = -1;
+    if (end - start === 1) {
+      const digit = (bytes[start] as number) - DIGIT_0;
+      if (digit >= 0 && digit <= 9) score = digit;
+    } else if (end - start === 2 && bytes[start] === DIGIT_0 + 1 && bytes[start + 1] === DIGIT_0) {
+      score = 10;
+    }
+    if (score === -1) {
+      const parsed = parseScore(bytes.toString('utf8', start, end));
+      if (!parsed.ok) return this.reject(line, parsed.reason);
+      score = parsed.score;
+    }
+    start = starts[this.colAt] as number;
+    end = ends[this.colAt] as number;
+    // The common shapes from the bytes; anything else (spaces around it too) through the text.
+    let respondedAt = parseRespondedAtCodes(bytes, start, end);
+    if (respondedAt === null) {
+      respondedAt = parseRespondedAt(bytes.toString('utf8', start, end).trim());
+      if (!respondedAt.ok) return this.reject(line, `responded_at: ${respondedAt.reason}`);
+    } else if (!respondedAt.ok) {
+      return this.reject(line, `responded_at: ${respondedAt.reason}`);
+    }
+    start = starts[this.colCsm] as number;
+    end = ends[this.colCsm] as number;
+    let spelling = this.csmSpellings.intern(bytes, start, end);
+    if (spelling === this.csmOfSpelling.length)
+      this.csmOfSpelling.push(this.csmIdOf(bytes.toString('utf8', start, end)));
+    const csmId = this.csmOfSpelling[spelling] as number;
+    let metricId: number;
+    if (this.colMetric === -1) {
+      metricId = this.metricIdOf('');
+    } else {
+      start = starts[this.colMetric] as number;
+      end = ends[this.colMetric] as number;
+      // Most files hold one or two metrics: the last spelling again costs one comparison.
+      spelling = this.lastMetricSpelling;
+      if (spelling === -1 || !this.metricSpellings.equals(spelling, bytes, start, end)) {
+        spelling = this.metricSpellings.intern(bytes, start, end);
+        if (spelling === this.metricOfSpelling.length) this.metricOfSpelling.push(this.metricIdOf(bytes.toString('utf8', start, end)));
+        this.lastMetricSpelling = spelling;
+      }
+      metricId = this.metricOfSpelling[spelling] as number;
+    }
+    const ordinal = this.summary.accepted++;
+    if (this.responseIds !== null && this.colId !== -1)
+      this.keepIdBytes(ordinal, bytes, starts[this.colId] as number, ends[this.colId] as number);
+    this.answer.fromBytes(line, ordinal, score, respondedAt, csmId, metricId, bytes, starts, ends);
+    this.handlers.answer(this.answer, this);
+  }
+
+  textRecord(record: string[], line: number): void {
+    if (record.length === 1 && record[0] === '') return; // an empty line
+    if (this.header === null) {
+      this.takeHeader(record, line);
+      return;
+    }
+    this.summary.rowsRead++;
+    if (record.length !== this.headerWidth) return this.rejectWidth(line, record.length);
+    const score = parseScore(record[this.colScore]);
+    if (!score.ok) return this.reject(line, score.reason);
+    const respondedAtText = (record[this.colAt] as string).trim();
+    const respondedAt = parseRespondedAt(respondedAtText);
+    if (!respondedAt.ok) return this.reject(line, `responded_at: ${respondedAt.reason}`);
+    const csmId = this.csmIdOf(record[this.colCsm] as string);
+    const metricId = this.metricIdOf(this.colMetric === -1 ? '' : (record[this.colMetric] as string));
+    const ordinal = this.summary.accepted++;
+    if (this.responseIds !== null && this.colId !== -1)
+      this.keepIdText(ordinal, record[this.colId] as string);
+    this.answer.fromText(line, ordinal, score.score, respondedAt, respondedAtText, csmId, metricId, record);
+    this.handlers.answer(this.answer, this);
+  }
+
+  unreadable(line: number, error: CsvError): void {
+    this.summary.rowsRead++;
+    this.reject(line, `the row could not be read as CSV (${describeCsvError(error)}); check its quotes`);
+  }
+
+  /** Field `column` of the current record, as written (undefined when the header lacks the column). */
+  columnIndex(column: 'id' | 'account' | 'comment' | 'responded_at'): number {
+    switch (column) {
+      case 'id':
+        return this.colId;
+      case 'account':
+        return this.colAccount;
+      case 'comment':
+        return this.colComment;
+      default:
+        return this.colAt;
+    }
+  }
+
+  private keepIdBytes(ordinal: number, bytes: Uint8Array, start: number, end: number): void {
+    // Plain ASCII without space at either end is already its trimmed UTF-8 form: keep the bytes as they are.
+    const plain = end > start && (bytes[start] as number) > 0x20 && (bytes[end - 1] as number) > 0x20;
+    if (plain && (this.responseIds as RepeatedKeyFinder).addIfAscii(ordinal, bytes, start, end, true)) return;
+    this.keepIdText(ordinal, Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8'));
+  }
+
+  private keepIdText(ordinal: number, cell: string): void {
+    const trimmed = cell.trim();
+    if (trimmed === '') return;
+    const utf8 = Buffer.from(trimmed, 'utf8');
+    (this.responseIds as RepeatedKeyFinder).add(ordinal, utf8, 0, utf8.length);
+  }
+
+  private csmIdOf(cell: string): number {
+    const trimmed = cell.trim();
+    const name = trimmed === '' ? UNASSIGNED : trimmed;
+    let id = this.csmIds.get(name);
+    if (id === undefined) {
+      id = this.csmNames.length;
+      this.csmNames.push(name);
+      this.csmIds.set(name, id);
+    }
+    return id;
+  }
+
+  private metricIdOf(cell: string): number {
+    const name = canonicalMetric(cell);
+    let id = this.metricIds.get(name);
+    if (id === undefined) {
+      id = this.metricNames.length;
+      this.metricNames.push(name);
+      this.metricIds.set(name, id);
+    }
+    return id;
+  }
+
+  private takeHeader(record: string[], line: number): void {
+    const header = readHeader(record, line, this.handlers);
+    this.header = header;
+    this.headerWidth = record.length;
+    const at = (column: Column): number => header.get(column) ?? -1;
+    this.colScore = at('score');
+    this.colAt = at('responded_at');
+    this.colCsm = at('csm');
+    this.colId = at('response_id');
+    this.colAccount = at('account');
+    this.colComment = at('comment');
+    this.colMetric = at('metric');
+  }
+
+  private rejectWidth(line: number, count: number): void {
+    this.reject(
+      line,
+      `the row has ${count} field${count === 1 ? '' : 's'} but the header has ${this.headerWidth}: check for an unquoted comma or a missing field`
+    );
+  }
+
+  private reject(line: number, reason: string): void {
+    this.summary.rejected++;
+    this.handlers.reject({ line, reason });
+  }
+}
+
+/** The answer being handed over: numbers set per row, text cells decoded only when asked for. */
+class ScannedAnswer implements CsvAnswer {
+  line = 0;
+  ordinal = 0;
+  score = 0;
+  respondedAt: RespondedAt = { kind: 'date', day: 0 };
+  csmId = 0;
+  metricId = 0;
+  /** The responded_at cell, trimmed (decoded when first asked for). */
+  private atText: string | null = null;
+  private bytes: Buffer | null = null;
+  private starts: Int32Array | null = null;
+  private ends: Int32Array | null = null;
+  private record: string[] | null = null;
+
+  constructor(private readonly scan: ResponsesCsvScan) {}
+
+  fromBytes(
+    line: number,
+    ordinal: number,
+    score: number,
+    respondedAt: RespondedAt,
+    csmId: number,
+    metricId: number,
+    bytes: Buffer,
+    starts: Int32Array,
+    ends: Int32Array
+  ): void {
+    this.set(line, ordinal, score, respondedAt, null, csmId, metricId);
+    this.bytes = bytes;
+    this.starts = starts;
+    this.ends = ends;
+    this.record = null;
+  }
+
+  fromText(
+    line: number,
+    ordinal: number,
+    score: number,
+    respondedAt: RespondedAt,
+    atText: string,
+    csmId: number,
+    metricId: number,
+    record: string[]
+  ): void {
+    this.set(line, ordinal, score, respondedAt, atText, csmId, metricId);
+    this.record = record;
+    this.bytes = null;
+  }
+
+  private set(
+    line: number,
+    ordinal: number,
+    score: number,
+    respondedAt: RespondedAt,
+    atText: string | null,
+    csmId: number,
+    metricId: number
+  ): void {
+    this.line = line;
+    this.ordinal = ordinal;
+    this.score = score;
+    this.respondedAt = respondedAt;
+    this.atText = atText;
+    this.csmId = csmId;
+    this.metricId = metricId;
+  }
+
+  respondedAtText(): string {
+    if (this.atText === null) this.atText = this.cell('responded_at').trim();
+    return this.atText;
+  }
+
+  private cell(column: 'id' | 'account' | 'comment' | 'responded_at'): string {
+    const index = this.scan.columnIndex(column);
+    if (index === -1) return '';
+    if (this.record !== null) return this.record[index] as string;
+    return (this.bytes as Buffer).toString(
+      'utf8',
+      (this.starts as Int32Array)[index],
+      (this.ends as Int32Array)[index]
+    );
+  }
+
+  responseId(): string | null {
+    const id = this.cell('id').trim();
+    return id === '' ? null : id;
+  }
+
+  account(): string | null {
+    const account = this.cell('account').trim();
+    return account === '' ? null : account;
+  }
+
+  comment(): string | null {
+    const comment = this.cell('comment');
+    return comment.trim() === '' ? null : comment;
+  }
+}
+
+function fileErrorOf(file: string, error: unknown): unknown {
+  if (error instanceof CsvParseFailure)
+    return new CsvFileError(`${file}: the CSV could not be parsed: ${error.message}`);
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (
+    typeof code === 'string' &&
+    /^E[A-Z]+$/.test(code) &&
+    (error as NodeJS.ErrnoException).syscall !== undefined
+  ) {
+    return new CsvFileError(describeReadError(file, error as NodeJS.ErrnoException));
+  }
+  return error;
+}
+
+/**
+ * Reads the file (BOM, quoted commas and newlines; csv-parse decides every row that holds a quote).
+ * Every data row is either handed to `answer` or to `reject` with its line and reason; nothing is dropped
+ * silently. Throws CsvFileError when the file cannot be read, is empty, or lacks a required column.
+ */
+export async function scanResponsesCsv(
+  file: string,
+  handlers: CsvAnswerHandlers,
+  options: CsvReadOptions = {}
+): Promise<ResponsesCsvScan> {
+  const scan = new ResponsesCsvScan(handlers, options.findRepeatedIds ?? false);
+  try {
+    await readCsvRecords(file, scan, options);
+  } catch (error) {
+    throw fileErrorOf(file, error);
+  }
+  if (!scan.hasHeader) {
+    throw new CsvFileError(
+      `${file} is empty: it needs a header row (responded_at,score,csm,…) and at least one answer`
+    );
+  }
+  return scan;
+}
+
+/** Like scanResponsesCsv, with one plain object per valid answer. */
+export async function readResponsesCsv(
+  file: string,
+  handlers: CsvReadHandlers,
+  options: CsvReadOptions = {}
+): Promise<CsvReadSummary> {
+  const scan = await scanResponsesCsv(
+    file,
+    {
+      warn: handlers.warn,
+      reject: handlers.reject,
+      answer: (answer, names) => {
+        const at = answer.respondedAt;
+        handlers.row({
+          line: answer.line,
+          responseId: answer.responseId(),
+          respondedAt:
+            at.kind === 'date' ? { kind: 'date', day: at.day } : { kind: 'instant', epochMs: at.epochMs },
+          respondedAtText: answer.respondedAtText(),
+          score: answer.score,
+          csm: names.csmName(answer.csmId),
+          account: answer.account(),
+          comment: answer.comment(),
+          metric: names.metricName(answer.metricId)
+        });
+      }
+    },
+    options
+  );
+  return { ...scan.summary };
+}
+
+function readHeader(
+  record: string[],
+  line: number,
+  handlers: Pick<CsvReadHandlers, 'warn'>
+): Map<Column, number> {
   const header = new Map<Column, number>();
   const known = new Set<string>([...REQUIRED, ...OPTIONAL]);
   const ignored: string[] = [];

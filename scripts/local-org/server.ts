@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import { z } from 'zod';
 import type { AuthService } from './auth';
 import type { BulkService } from './bulk';
+import { composite, compositeBatch } from './composite';
 import { notFound, SalesforceApiError } from './errors';
 import type { FaultInjector } from './faults';
 import { HttpContext, JSON_TYPE } from './http';
@@ -281,9 +282,19 @@ export class LocalOrgServer {
         await rest.record(ctx, deps, b, c, d ?? null);
         return;
       case 'composite':
+        if (b === undefined) {
+          await composite(ctx, (sub, segments) => this.dispatch(sub, segments), deps.instanceUrl());
+          return;
+        }
+        if (b === 'batch' && c === undefined) {
+          await compositeBatch(ctx, (sub, segments) => this.dispatch(sub, segments), deps.instanceUrl(), (n) => {
+            deps.usage.used += n;
+          });
+          return;
+        }
         if (b !== 'sobjects' || e !== undefined)
           throw notFound(
-            'The local org supports only the sObject Collections composite resource (/composite/sobjects)'
+            'The local org supports the composite resources /composite, /composite/batch and /composite/sobjects only'
           );
         await rest.collections(ctx, deps, c ?? null, d ?? null);
         return;

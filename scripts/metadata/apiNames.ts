@@ -62,13 +62,18 @@ export interface ApiNameProblem {
 const API_NAME = /^[A-Za-z][A-Za-z0-9_]*__(c|r|mdt)$/;
 const DOTTED = /[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)*/g;
 const IGNORE = 'api-names: ignore';
+const TEST_OR_BUILD_FOLDERS = new Set(['__tests__', 'test-support', 'torture', 'node_modules', 'dist']);
 
-/** The code to check: scripts/**\/*.ts and the components' .ts and .html, without tests, declarations and builds. */
+/**
+ * The code to check: scripts/**\/*.ts and the components' .ts and .html, without tests (`__tests__`, the
+ * torture suite, and `test-support`, whose fixtures define survey-tool objects of their own), declarations
+ * and builds.
+ */
 export function defaultFilesToCheck(projectRoot: string): string[] {
   const skip = (file: string): boolean => {
     const rel = path.relative(projectRoot, file).split(path.sep);
     return (
-      rel.some((part) => part === '__tests__' || part === 'node_modules' || part === 'dist') ||
+      rel.some((part) => TEST_OR_BUILD_FOLDERS.has(part)) ||
       file.endsWith('.d.ts')
     );
   };

@@ -41,10 +41,13 @@ export {
 } from './formula';
 export { evaluateFormulaField, failedValidationRules } from './evaluate';
 export {
+  csmRecordIsolationProblems,
   loadPermissionSets,
+  loadSharingRules,
   type PermissionSetMetadata,
   type ObjectPermission,
-  type FieldPermission
+  type FieldPermission,
+  type SharingRule
 } from './permissionSets';
 export {
   loadReports,

@@ -149,6 +149,8 @@ export interface ObjectMetadata {
   description: string | null;
   /** Org-wide default for internal users (Private, Read, ReadWrite...); null for custom metadata types. */
   sharingModel: string | null;
+  /** Org-wide default for external users (portals, communities); null when the file does not say. */
+  externalSharingModel: string | null;
   /** The Name field: AutoNumber (with its display format) or Text; null for custom metadata types. */
   nameField: { label: string; type: 'AutoNumber' | 'Text'; displayFormat: string | null } | null;
   /** Standard fields first, then custom fields by API name. */
@@ -549,6 +551,7 @@ function loadObject(dir: string, globalValueSets: Map<string, PicklistValue[]>):
     pluralLabel: text(node, 'pluralLabel') ?? apiName,
     description: text(node, 'description') ?? null,
     sharingModel: text(node, 'sharingModel') ?? null,
+    externalSharingModel: text(node, 'externalSharingModel') ?? null,
     nameField,
     fields: [...standardFields(apiName, kind, nameField), ...custom],
     validationRules,

@@ -1,16 +1,17 @@
 // Which CSM each answer belongs to (DESIGN.md § CSM attribution): the account's CSM field as it stood
 // when the customer answered, rebuilt by the core's OwnershipTimeline from AccountHistory. History and
-// current values are read in bulk for all the accounts of a run, never a query per account.
+// current values are read in bulk for all the accounts of a run, never a query per account (and in the
+// same composite requests as the sync's other independent reads).
 //
 // A fallback is an answer credited to the current value without proof that it was the value then: the
 // account has no change of the field in its history and no "created" history row either (Salesforce
 // deletes field history after 18 months, so the creation row is what shows the history is complete).
 
 import { OwnershipTimeline, type OwnershipChange } from 'c/npsCore';
-import { epochOf, fetchByIds, idOf, text } from './lookups';
-import type { OrgApi } from './orgApi';
+import { epochOf, fetchByIdsItems, idOf, text } from './lookups';
+import type { QueryItem } from './orgApi';
 import { soqlString } from './soql';
-import type { SourceAnswer } from './sources/types';
+import type { AnswerTable, SourceAnswer } from './sources/types';
 
 export interface CsmField {
   /** The Account field holding the CSM: OwnerId or a custom User lookup. */
@@ -35,7 +36,8 @@ export interface AttributedAnswer extends SourceAnswer {
 }
 
 export interface AttributionResult {
-  answers: AttributedAnswer[];
+  /** The CSM of answer i as an index into the table's users (-1: Unassigned). */
+  csm: Int32Array;
   /** Answers credited to the current CSM because the account's history could not prove the past value. */
   fallbacks: number;
   fallbackAccounts: number;
@@ -43,57 +45,53 @@ export interface AttributionResult {
   activeByUser: Map<string, boolean>;
 }
 
-/**
- * `noCsm`: owners that stand for "no CSM" (the sync's own user, configured placeholders): their
- * accounts' answers go to Unassigned, as DESIGN.md says for an account without a CSM.
- */
-export async function attributeAnswers(
-  api: OrgApi,
-  answers: SourceAnswer[],
-  field: CsmField,
-  noCsm: ReadonlySet<string>,
-  onProgress: (done: number) => void
-): Promise<AttributionResult> {
-  const accountIds = new Set(
-    answers.filter((a) => a.csmId === undefined && a.accountId).map((a) => a.accountId as string)
-  );
+/** What the attribution reads: the CSM field's history and current value of every account answered about. */
+export class AttributionData {
+  readonly changes = new Map<string, OwnershipChange[]>();
+  readonly hasCreatedRow = new Set<string>();
+  readonly current = new Map<string, string | null>();
+  readonly activeByUser = new Map<string, boolean>();
+}
 
-  const changes = new Map<string, OwnershipChange[]>();
-  const hasCreatedRow = new Set<string>();
-  if (accountIds.size > 0) {
-    await fetchByIds(
-      api,
-      {
-        select: 'AccountId, Field, DataType, OldValue, NewValue, CreatedDate',
-        from: 'AccountHistory',
-        idField: 'AccountId',
-        ids: accountIds,
-        where: `((Field = ${soqlString(field.historyField)} AND DataType = 'EntityId') OR Field = 'created')`,
-        orderBy: 'AccountId, CreatedDate, Id'
-      },
-      (rows) => {
-        for (const row of rows) {
-          const account = (idOf(row, 'AccountId') as string).slice(0, 15);
-          if (text(row, 'Field') === 'created') {
-            hasCreatedRow.add(account);
-            continue;
-          }
-          const list = changes.get(account) ?? [];
-          list.push({
-            at: epochOf(row, 'CreatedDate') ?? 0,
-            oldValue: idOf(row, 'OldValue'),
-            newValue: idOf(row, 'NewValue')
-          });
-          changes.set(account, list);
-        }
-      }
-    );
+/**
+ * The queries that read the attribution data for the answers of a table (AccountHistory and Account,
+ * by Id lists or in full), to be sent with other independent queries in few composite requests.
+ */
+export function attributionQueries(table: AnswerTable, field: CsmField, data: AttributionData): QueryItem[] {
+  const accountIds = new Set<string>();
+  for (let i = 0; i < table.length; i++) {
+    if (table.hasCsm(i)) continue;
+    const account = table.accountId(i);
+    if (account) accountIds.add(account);
   }
-  onProgress(Math.floor(answers.length / 2));
-  const current = new Map<string, string | null>();
-  const activeByUser = new Map<string, boolean>();
-  await fetchByIds(
-    api,
+  if (accountIds.size === 0) return [];
+  const history = fetchByIdsItems(
+    {
+      select: 'AccountId, Field, DataType, OldValue, NewValue, CreatedDate',
+      from: 'AccountHistory',
+      idField: 'AccountId',
+      ids: accountIds,
+      where: `((Field = ${soqlString(field.historyField)} AND DataType = 'EntityId') OR Field = 'created')`,
+      orderBy: 'AccountId, CreatedDate, Id'
+    },
+    (rows) => {
+      for (const row of rows) {
+        const account = (idOf(row, 'AccountId') as string).slice(0, 15);
+        if (text(row, 'Field') === 'created') {
+          data.hasCreatedRow.add(account);
+          continue;
+        }
+        const list = data.changes.get(account) ?? [];
+        list.push({
+          at: epochOf(row, 'CreatedDate') ?? 0,
+          oldValue: idOf(row, 'OldValue'),
+          newValue: idOf(row, 'NewValue')
+        });
+        data.changes.set(account, list);
+      }
+    }
+  );
+  const accounts = fetchByIdsItems(
     {
       select: `Id, ${field.accountField}, ${field.relationship}.IsActive`,
       from: 'Account',
@@ -103,37 +101,56 @@ export async function attributeAnswers(
     (rows) => {
       for (const row of rows) {
         const csm = idOf(row, field.accountField);
-        current.set((idOf(row, 'Id') as string).slice(0, 15), csm);
+        data.current.set((idOf(row, 'Id') as string).slice(0, 15), csm);
         if (csm)
-          activeByUser.set(
+          data.activeByUser.set(
             csm.slice(0, 15),
             String(row.get(`${field.relationship}.isactive`.toLowerCase())) === 'true'
           );
       }
     }
   );
+  return [...history, ...accounts];
+}
 
+/**
+ * `noCsm`: owners that stand for "no CSM" (the sync's own user, configured placeholders): their
+ * accounts' answers go to Unassigned, as DESIGN.md says for an account without a CSM.
+ */
+export function attribute(
+  table: AnswerTable,
+  data: AttributionData,
+  noCsm: ReadonlySet<string>,
+  onProgress: (done: number) => void
+): AttributionResult {
   const timelines = new Map<string, OwnershipTimeline>();
   const fallbackAccounts = new Set<string>();
   let fallbacks = 0;
-  const out: AttributedAnswer[] = answers.map((answer) => {
-    if (answer.csmId !== undefined) return { ...answer, csm: answer.csmId };
-    if (!answer.accountId) return { ...answer, csm: null };
-    const account = answer.accountId.slice(0, 15);
-    if (!current.has(account)) return { ...answer, csm: null }; // the account is gone, or not visible to the sync user
+  const csm = new Int32Array(table.length);
+  for (let i = 0; i < table.length; i++) {
+    if (table.hasCsm(i)) {
+      csm[i] = table.users.add(table.get(i).csmId ?? null);
+      continue;
+    }
+    const accountId = table.accountId(i);
+    csm[i] = -1;
+    if (!accountId) continue;
+    const account = accountId.slice(0, 15);
+    if (!data.current.has(account)) continue; // the account is gone, or not visible to the sync user
     let timeline = timelines.get(account);
     if (!timeline) {
-      timeline = new OwnershipTimeline(changes.get(account) ?? [], current.get(account) ?? null);
+      timeline = new OwnershipTimeline(data.changes.get(account) ?? [], data.current.get(account) ?? null);
       timelines.set(account, timeline);
     }
-    const attribution = timeline.csmAt(answer.respondedAt);
-    if (attribution.basis === 'current' && !hasCreatedRow.has(account)) {
+    const attribution = timeline.csmAt(table.respondedAtOf(i));
+    if (attribution.basis === 'current' && !data.hasCreatedRow.has(account)) {
       fallbacks++;
       fallbackAccounts.add(account);
     }
-    const csm = attribution.csm !== null && noCsm.has(attribution.csm.slice(0, 15)) ? null : attribution.csm;
-    return { ...answer, csm };
-  });
-  onProgress(answers.length);
-  return { answers: out, fallbacks, fallbackAccounts: fallbackAccounts.size, activeByUser };
+    const who = attribution.csm !== null && noCsm.has(attribution.csm.slice(0, 15)) ? null : attribution.csm;
+    csm[i] = table.users.add(who);
+    if (i % 100_000 === 0) onProgress(i);
+  }
+  onProgress(table.length);
+  return { csm, fallbacks, fallbackAccounts: fallbackAccounts.size, activeByUser: data.activeByUser };
 }

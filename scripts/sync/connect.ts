@@ -180,6 +180,10 @@ export async function connectToOrg(options: ConnectOptions): Promise<OrgConnecti
   const make = (config: ConstructorParameters<typeof Connection>[0]): Connection => {
     const conn = new Connection({ ...config, version, logLevel: 'NONE' });
     conn._transport = transport;
+    // A session renewed after a 401 is a secret too (a message quoting it must not show it).
+    conn.on('refresh', (accessToken: unknown) =>
+      registerSecret(typeof accessToken === 'string' ? accessToken : null)
+    );
     return conn;
   };
   for (const key of ['SF_ACCESS_TOKEN', 'SF_PASSWORD']) registerSecret(env[key]);

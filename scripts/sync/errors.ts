@@ -53,6 +53,8 @@ export function redact(text: string): string {
   out = out.replace(/00D[a-zA-Z0-9]{12,15}![A-Za-z0-9._-]{20,}/g, '***');
   out = out.replace(/(Bearer\s+)[A-Za-z0-9!._~+/=-]{8,}/gi, '$1***');
   out = out.replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '***');
+  // Credentials written into a URL (http://user:password@host), e.g. in SF_LOGIN_URL, echoed by an error.
+  out = out.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi, '$1***@');
   return out;
 }
 

@@ -1,12 +1,17 @@
-// Reading and writing the org through jsforce: REST query pages for small reads and Bulk API 2.0
-// query above a threshold; sObject Collections (200 a call) for small writes and Bulk API 2.0 ingest
-// above it. Rows are handed over page by page, so memory follows the page, not the whole result.
+// Reading and writing the org through jsforce, in as few API calls as the data allows (every org has a
+// daily allowance shared with every other integration):
+// - independent requests go out together in one Composite request (/composite: up to 25 subrequests,
+//   at most 5 of them queries or sObject Collections; Salesforce counts the whole request as ONE call);
+// - a query's first page comes back in such a request; a large result then goes through Bulk API 2.0,
+//   whose results are read as a stream (bulkStream.ts), so memory follows a chunk of rows, not the result;
+// - writes go 200 records a collection, five collections a composite request (1,000 records a call),
+//   and through Bulk API 2.0 ingest from CSV files on disk above a threshold.
 // Request-level errors keep their Salesforce error code; per-record errors are returned, not thrown.
 
 import { parse as parseCsv } from 'csv-parse/sync';
-import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import type { Connection } from 'jsforce';
 import { HttpApi } from 'jsforce/lib/http-api.js';
+import { CsvSpool, DirectHttp, streamResultsPage, uploadFile, type SpoolFile } from './bulkStream';
 import { errorCodeOf, RequestLimitError, SyncError, messageOf } from './errors';
 
 /** A record with its field paths lower-cased and flattened (`response.completiondatetime`); '' and null are null. */
@@ -26,15 +31,15 @@ export interface WriteOutcome {
 export interface OrgApiOptions {
   /** At or above this many records a read or a write goes through Bulk API 2.0. */
   bulkThreshold: number;
-  /** Rows per Bulk API 2.0 results page. */
+  /** Rows per Bulk API 2.0 results page (maxRecords; each page is one API call, read as a stream). */
   bulkPageSize?: number;
-  /** First wait between Bulk job status checks (grows to 5 s). */
+  /** First wait between Bulk job status checks. */
   bulkPollMs?: number;
   /** How long a Bulk job may take before the sync gives up on it. */
   bulkTimeoutMs?: number;
 }
 
-interface QueryPage {
+export interface QueryPage {
   totalSize: number;
   done: boolean;
   nextRecordsUrl?: string;
@@ -47,6 +52,50 @@ interface SaveResultLike {
   created?: boolean;
   errors?: { statusCode?: string; errorCode?: string; message: string; fields?: string[] }[];
 }
+
+/** One request inside a Composite request: `path` is below /services/data/vXX.X (`/query?q=…`). */
+export interface SubRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface SubResult {
+  status: number;
+  body: unknown;
+}
+
+/** The error of a query or subrequest Salesforce refused (the rest of a composite request still ran). */
+export interface ApiFailure {
+  errorCode: string;
+  message: string;
+}
+
+export type FirstPage = { page: QueryPage; error?: undefined } | { page?: undefined; error: ApiFailure };
+
+/** A query for runQueries: its rows go to `onPage`; `onError` may accept a refusal (return true) instead of stopping. */
+export interface QueryItem {
+  soql: string;
+  all?: boolean;
+  /** Straight to Bulk API 2.0 (the caller knows the result is large). */
+  forceBulk?: boolean;
+  onPage: (rows: Row[]) => void | Promise<void>;
+  /** The query's totalSize, from its first page (a COUNT() query answers with it alone). */
+  onTotal?: (totalSize: number) => void;
+  onError?: (error: ApiFailure) => boolean;
+}
+
+/** Records to write in sObject Collections: upserts by an external id, or deletes by Id. */
+export type CollectionWrite =
+  | { kind: 'upsert'; objectName: string; externalIdField: string; records: Record<string, unknown>[] }
+  | { kind: 'delete'; objectName: string; ids: string[]; keyOf?: (id: string) => string };
+
+const MAX_SUBREQUESTS = 25;
+/** Queries (and their next pages) and sObject Collections allowed in one composite request. */
+const MAX_QUERIES_OR_COLLECTIONS = 5;
+const COLLECTION_SIZE = 200;
+const REST_PAGE = 2000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -99,6 +148,33 @@ export function rethrowApiError(error: unknown, what: string): never {
   throw new SyncError(`${what}: ${code ? `${code}: ` : ''}${text.slice(0, 500)}`);
 }
 
+/** A query subrequest (first page of up to 2,000 rows). */
+export function querySubrequest(soql: string, all = false): SubRequest {
+  return {
+    method: 'GET',
+    path: `/${all ? 'queryAll' : 'query'}?q=${encodeURIComponent(soql)}`,
+    headers: { 'Sforce-Query-Options': `batchSize=${REST_PAGE}` }
+  };
+}
+
+function isQueryOrCollection(sub: SubRequest): boolean {
+  return /^\/(query|queryAll)([/?]|$)/.test(sub.path) || /^\/composite\/sobjects([/?]|$)/.test(sub.path);
+}
+
+function failureOf(result: SubResult): ApiFailure {
+  const body = result.body as { errorCode?: string; message?: string }[] | { errorCode?: string; message?: string } | null;
+  const first = Array.isArray(body) ? body[0] : body;
+  return {
+    errorCode: first?.errorCode ?? `HTTP_${result.status}`,
+    message: first?.message ?? `HTTP ${result.status}`
+  };
+}
+
+/** Throws the refusal of a subrequest the run cannot go on without. */
+export function throwFailure(failure: ApiFailure, what: string): never {
+  rethrowApiError(Object.assign(new Error(failure.message), { errorCode: failure.errorCode }), what);
+}
+
 const LOCK_RETRIES = 2;
 
 export class OrgApi {
@@ -106,15 +182,17 @@ export class OrgApi {
   private readonly bulkPageSize: number;
   private readonly bulkPollMs: number;
   private readonly bulkTimeoutMs: number;
+  private readonly http: DirectHttp;
 
   constructor(
     readonly conn: Connection,
     options: OrgApiOptions
   ) {
     this.bulkThreshold = options.bulkThreshold;
-    this.bulkPageSize = options.bulkPageSize ?? 100_000;
+    this.bulkPageSize = options.bulkPageSize ?? 1_000_000;
     this.bulkPollMs = options.bulkPollMs ?? 250;
     this.bulkTimeoutMs = options.bulkTimeoutMs ?? 30 * 60_000;
+    this.http = new DirectHttp(conn);
   }
 
   private get base(): string {
@@ -122,9 +200,7 @@ export class OrgApi {
   }
 
   /** describe of an object (one API call; cached by the caller). */
-  async describe(
-    objectName: string
-  ): Promise<{
+  async describe(objectName: string): Promise<{
     name: string;
     fields: { name: string; type: string; referenceTo?: string[] | null; relationshipName?: string | null }[];
   }> {
@@ -139,29 +215,102 @@ export class OrgApi {
     }
   }
 
+  // --- composite ---------------------------------------------------------------------------------
+
   /**
-   * Runs a query and hands its rows over page by page. REST pages (2,000 rows) when the result is small;
-   * when the first page says there are at least `bulkThreshold` rows, the same query goes through Bulk API 2.0.
+   * Sends the subrequests in order, as few API calls as Salesforce allows: one Composite request per
+   * 25 subrequests holding at most 5 queries or collections (allOrNone false, executed in order). A
+   * lone subrequest goes out as a plain request. A subrequest Salesforce refuses fails alone.
    */
-  async query(
+  async composite(subs: SubRequest[]): Promise<SubResult[]> {
+    const out: SubResult[] = [];
+    for (let i = 0; i < subs.length; ) {
+      const group: SubRequest[] = [];
+      let heavy = 0;
+      while (i < subs.length && group.length < MAX_SUBREQUESTS) {
+        const sub = subs[i] as SubRequest;
+        const isHeavy = isQueryOrCollection(sub);
+        if (isHeavy && heavy === MAX_QUERIES_OR_COLLECTIONS) break;
+        if (isHeavy) heavy++;
+        group.push(sub);
+        i++;
+      }
+      out.push(...(group.length === 1 ? [await this.single(group[0] as SubRequest)] : await this.compositeCall(group)));
+    }
+    return out;
+  }
+
+  private async single(sub: SubRequest): Promise<SubResult> {
+    try {
+      const body = await this.conn.request({
+        method: sub.method,
+        url: `${this.base}${sub.path}`,
+        headers: { ...(sub.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(sub.headers ?? {}) },
+        ...(sub.body !== undefined ? { body: JSON.stringify(sub.body) } : {})
+      });
+      return { status: 200, body };
+    } catch (error) {
+      const code = errorCodeOf(error);
+      // A refusal of this request (bad query, unknown field…) is its answer; anything else stops the run.
+      if (!code || code === 'REQUEST_LIMIT_EXCEEDED' || code === 'INVALID_SESSION_ID' || error instanceof SyncError)
+        rethrowApiError(error, `${sub.method} ${sub.path.slice(0, 120)}`);
+      return { status: 400, body: [{ errorCode: code, message: messageOf(error) }] };
+    }
+  }
+
+  private async compositeCall(group: SubRequest[]): Promise<SubResult[]> {
+    let answer: { compositeResponse: { body: unknown; httpStatusCode: number; referenceId: string }[] };
+    try {
+      answer = (await this.conn.request({
+        method: 'POST',
+        url: `${this.base}/composite`,
+        body: JSON.stringify({
+          allOrNone: false,
+          collateSubrequests: false,
+          compositeRequest: group.map((sub, i) => ({
+            method: sub.method,
+            url: `${this.base}${sub.path}`,
+            referenceId: `r${i}`,
+            ...(sub.body !== undefined ? { body: sub.body } : {}),
+            ...(sub.headers ? { httpHeaders: sub.headers } : {})
+          }))
+        }),
+        headers: { 'content-type': 'application/json' }
+      })) as typeof answer;
+    } catch (error) {
+      rethrowApiError(error, `composite request (${group.length} subrequests)`);
+    }
+    const byRef = new Map(answer.compositeResponse.map((r) => [r.referenceId, r]));
+    return group.map((_, i) => {
+      const r = byRef.get(`r${i}`);
+      if (!r) return { status: 500, body: [{ errorCode: 'MISSING_RESPONSE', message: 'no answer to this subrequest' }] };
+      return { status: r.httpStatusCode, body: r.body };
+    });
+  }
+
+  // --- queries -----------------------------------------------------------------------------------
+
+  /** The first page (up to 2,000 rows) of each query, in as few calls as possible. */
+  async firstPages(queries: { soql: string; all?: boolean }[]): Promise<FirstPage[]> {
+    const results = await this.composite(queries.map((q) => querySubrequest(q.soql, q.all ?? false)));
+    return results.map((result) =>
+      result.status >= 200 && result.status < 300 ? { page: result.body as QueryPage } : { error: failureOf(result) }
+    );
+  }
+
+  /**
+   * Hands over every row of a query whose first page is in hand: that page and the next ones when the
+   * result is small; when it holds `bulkThreshold` rows or more, the whole result again through Bulk
+   * API 2.0 (the first page is then not handed over).
+   */
+  async finish(
+    first: QueryPage,
     soql: string,
     onPage: (rows: Row[]) => void | Promise<void>,
-    options: { all?: boolean; forceBulk?: boolean } = {}
+    all = false
   ): Promise<number> {
-    if (options.forceBulk) return this.bulkQuery(soql, onPage, options.all ?? false);
-    let page: QueryPage;
-    const resource = options.all ? 'queryAll' : 'query';
-    try {
-      page = (await this.conn.request({
-        method: 'GET',
-        url: `${this.base}/${resource}?q=${encodeURIComponent(soql)}`,
-        headers: { 'Sforce-Query-Options': 'batchSize=2000' }
-      })) as QueryPage;
-    } catch (error) {
-      rethrowApiError(error, `query ${soql.slice(0, 120)}`);
-    }
-    if (!page.done && page.totalSize >= this.bulkThreshold)
-      return this.bulkQuery(soql, onPage, options.all ?? false);
+    if (!first.done && first.totalSize >= this.bulkThreshold) return this.bulkQuery(soql, onPage, all);
+    let page = first;
     let count = 0;
     for (;;) {
       const rows = page.records.map((r) => flatten(r, '', new Map()));
@@ -176,12 +325,49 @@ export class OrgApi {
     }
   }
 
+  /**
+   * Runs a query and hands its rows over page by page. REST pages (2,000 rows) when the result is small;
+   * when the first page says there are at least `bulkThreshold` rows, the same query goes through Bulk API 2.0.
+   */
+  async query(
+    soql: string,
+    onPage: (rows: Row[]) => void | Promise<void>,
+    options: { all?: boolean; forceBulk?: boolean } = {}
+  ): Promise<number> {
+    if (options.forceBulk) return this.bulkQuery(soql, onPage, options.all ?? false);
+    const [first] = await this.firstPages([{ soql, all: options.all ?? false }]);
+    if (!first?.page) throwFailure(first?.error ?? { errorCode: 'UNKNOWN', message: 'no answer' }, `query ${soql.slice(0, 120)}`);
+    return this.finish(first.page, soql, onPage, options.all ?? false);
+  }
+
+  /** Several independent queries: their first pages in as few calls as possible, then each to its end, in order. */
+  async runQueries(items: QueryItem[]): Promise<void> {
+    const rest = items.filter((item) => !item.forceBulk);
+    const pages = await this.firstPages(rest.map((item) => ({ soql: item.soql, all: item.all ?? false })));
+    const firstOf = new Map(rest.map((item, i) => [item, pages[i] as FirstPage]));
+    for (const item of items) {
+      if (item.forceBulk) {
+        await this.bulkQuery(item.soql, item.onPage, item.all ?? false);
+        continue;
+      }
+      const first = firstOf.get(item) as FirstPage;
+      if (first.error) {
+        if (item.onError?.(first.error)) continue;
+        throwFailure(first.error, `query ${item.soql.slice(0, 120)}`);
+      }
+      item.onTotal?.(first.page.totalSize);
+      await this.finish(first.page, item.soql, item.onPage, item.all ?? false);
+    }
+  }
+
   /** All rows of a small query (settings, state). */
   async queryRows(soql: string, options: { all?: boolean } = {}): Promise<Row[]> {
     const out: Row[] = [];
     await this.query(soql, (rows) => void out.push(...rows), options);
     return out;
   }
+
+  // --- Bulk API 2.0 -------------------------------------------------------------------------------
 
   private bulkRequest<T>(
     request: {
@@ -208,9 +394,15 @@ export class OrgApi {
     }) as Promise<T>;
   }
 
-  private async pollJob(kind: 'query' | 'ingest', id: string): Promise<Record<string, unknown>> {
+  /**
+   * Waits for a Bulk job, with as few status calls as possible: the next check is planned from the
+   * job's own progress (records processed so far and the time it took), not on a fixed beat.
+   */
+  private async pollJob(kind: 'query' | 'ingest', id: string, records = 0): Promise<Record<string, unknown>> {
     const started = Date.now();
     let wait = this.bulkPollMs;
+    // An ingest job has just been closed: it cannot be done yet, so the first check waits.
+    if (kind === 'ingest') await sleep(wait);
     for (;;) {
       const info = await this.bulkRequest<Record<string, unknown>>({
         method: 'GET',
@@ -224,17 +416,27 @@ export class OrgApi {
           `Bulk API query job ${id} ${state.toLowerCase()}: ${String(info.errorMessage ?? 'no reason given')}`
         );
       }
-      if (Date.now() - started > this.bulkTimeoutMs) {
+      const elapsed = Date.now() - started;
+      if (elapsed > this.bulkTimeoutMs) {
         throw new SyncError(
           `Bulk API ${kind} job ${id} did not finish in ${Math.round(this.bulkTimeoutMs / 60_000)} minutes; run the sync again (it resumes)`
         );
       }
+      const processed = Number(info.numberRecordsProcessed ?? 0);
+      if (records > 0 && processed > 0 && elapsed > 0) {
+        // Remaining records at the rate seen so far, plus a tenth: usually the next check finds it done.
+        const remaining = ((records - processed) * elapsed) / processed;
+        wait = Math.max(this.bulkPollMs, Math.min(30_000, remaining * 1.1 + this.bulkPollMs));
+      }
       await sleep(wait);
-      wait = Math.min(5000, wait * 2);
+      wait = Math.min(30_000, wait * 2);
     }
   }
 
-  /** Bulk API 2.0 query: create the job, wait, read the CSV results page by page (Sforce-Locator). */
+  /**
+   * Bulk API 2.0 query: create the job, wait, read the results page by page (Sforce-Locator), each page
+   * as a stream handed over in chunks of at most 10,000 rows (or the page size, if smaller).
+   */
   async bulkQuery(soql: string, onPage: (rows: Row[]) => void | Promise<void>, all = false): Promise<number> {
     try {
       const job = await this.bulkRequest<{ id: string }>({
@@ -252,33 +454,30 @@ export class OrgApi {
       await this.pollJob('query', job.id);
       let locator: string | null = null;
       let count = 0;
+      const chunk = Math.min(10_000, this.bulkPageSize);
       for (;;) {
         const params = new URLSearchParams({ maxRecords: String(this.bulkPageSize) });
         if (locator) params.set('locator', locator);
-        let next: string | null = null;
-        const text = await this.bulkRequest<string>(
-          { method: 'GET', path: `/jobs/query/${job.id}/results?${params.toString()}`, accept: 'text/csv' },
-          (headers) => {
-            const value = headers['sforce-locator'];
-            next = value && value !== 'null' ? value : null;
-          },
-          'text/plain'
+        const page = await streamResultsPage(
+          this.http,
+          `${this.conn.instanceUrl}${this.base}/jobs/query/${job.id}/results?${params.toString()}`,
+          chunk,
+          async (header, cells) => {
+            const rows = cells.map((c) => rowFromCsv(header, c));
+            count += rows.length;
+            await onPage(rows);
+          }
         );
-        const records = parseCsv(typeof text === 'string' ? text : String(text ?? ''), {
-          bom: true,
-          relax_column_count: false
-        }) as string[][];
-        const header = (records[0] ?? []).map((h) => h.toLowerCase());
-        const rows = records.slice(1).map((cells) => rowFromCsv(header, cells));
-        count += rows.length;
-        await onPage(rows);
-        if (!next) return count;
-        locator = next;
+        if (page.rows === 0 && count === 0) await onPage([]);
+        if (!page.next) return count;
+        locator = page.next;
       }
     } catch (error) {
       rethrowApiError(error, `Bulk API query ${soql.slice(0, 120)}`);
     }
   }
+
+  // --- writes ------------------------------------------------------------------------------------
 
   /**
    * Upserts records by an external id. Per-record failures are returned; UNABLE_TO_LOCK_ROW is retried.
@@ -293,45 +492,8 @@ export class OrgApi {
     if (records.length === 0) return { written: 0, failures: [] };
     if (records.length >= this.bulkThreshold)
       return this.bulkIngest(objectName, 'upsert', externalIdField, records, onProgress);
-    const failures: RecordFailure[] = [];
-    let written = 0;
-    let pending = records;
-    for (let round = 0; pending.length > 0; round++) {
-      const locked: Record<string, unknown>[] = [];
-      for (let i = 0; i < pending.length; i += 200) {
-        const chunk = pending.slice(i, i + 200);
-        let results: SaveResultLike[];
-        try {
-          results = (await this.conn.request({
-            method: 'PATCH',
-            url: `${this.base}/composite/sobjects/${objectName}/${externalIdField}`,
-            body: JSON.stringify({
-              allOrNone: false,
-              records: chunk.map((r) => ({ attributes: { type: objectName }, ...r }))
-            }),
-            headers: { 'content-type': 'application/json' }
-          })) as SaveResultLike[];
-        } catch (error) {
-          rethrowApiError(error, `upsert ${objectName}`);
-        }
-        results.forEach((result, index) => {
-          const record = chunk[index] as Record<string, unknown>;
-          if (result.success) {
-            written++;
-            return;
-          }
-          const lock = (result.errors ?? []).some(
-            (e) => (e.statusCode ?? e.errorCode) === 'UNABLE_TO_LOCK_ROW'
-          );
-          if (lock && round < LOCK_RETRIES) locked.push(record);
-          else failures.push({ key: String(record[externalIdField]), error: describeSaveError(result) });
-        });
-        onProgress?.(written + failures.length);
-      }
-      pending = locked;
-      if (pending.length > 0) await sleep(500 * (round + 1));
-    }
-    return { written, failures };
+    const [outcome] = await this.writeCollections([{ kind: 'upsert', objectName, externalIdField, records }], onProgress);
+    return outcome as WriteOutcome;
   }
 
   /** Deletes records by Id; an Id already deleted counts as done (a re-run after a crash). */
@@ -351,31 +513,123 @@ export class OrgApi {
         keyOf
       );
     }
-    const failures: RecordFailure[] = [];
-    let written = 0;
-    for (let i = 0; i < ids.length; i += 200) {
-      const chunk = ids.slice(i, i + 200);
-      let results: SaveResultLike[];
-      try {
-        results = (await this.conn.request({
-          method: 'DELETE',
-          url: `${this.base}/composite/sobjects?ids=${chunk.join(',')}&allOrNone=false`
-        })) as SaveResultLike[];
-      } catch (error) {
-        rethrowApiError(error, `delete ${objectName}`);
-      }
-      results.forEach((result, index) => {
-        const gone = (result.errors ?? []).some((e) =>
-          ['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY'].includes(e.statusCode ?? e.errorCode ?? '')
-        );
-        if (result.success || gone) written++;
-        else failures.push({ key: keyOf(chunk[index] as string), error: describeSaveError(result) });
-      });
-    }
-    return { written, failures };
+    const [outcome] = await this.writeCollections([{ kind: 'delete', objectName, ids, keyOf }]);
+    return outcome as WriteOutcome;
   }
 
-  /** Bulk API 2.0 ingest (upsert or delete) with per-record failures read from failedResults. */
+  /**
+   * Writes through sObject Collections (200 records each), five collections a composite request, in
+   * order — so a write placed last (the sync state) goes out after the others. Records that fail with
+   * UNABLE_TO_LOCK_ROW are tried again (twice). One outcome per write.
+   */
+  async writeCollections(writes: CollectionWrite[], onProgress?: (done: number) => void): Promise<WriteOutcome[]> {
+    const outcomes: WriteOutcome[] = writes.map(() => ({ written: 0, failures: [] }));
+    interface Piece {
+      write: number;
+      sub: SubRequest;
+      records?: Record<string, unknown>[];
+      ids?: string[];
+    }
+    let pending: { write: number; records?: Record<string, unknown>[]; ids?: string[] }[] = writes.map((w, i) =>
+      w.kind === 'upsert' ? { write: i, records: w.records } : { write: i, ids: w.ids }
+    );
+    let done = 0;
+    for (let round = 0; pending.length > 0; round++) {
+      const pieces: Piece[] = [];
+      for (const p of pending) {
+        const w = writes[p.write] as CollectionWrite;
+        if (w.kind === 'upsert') {
+          const records = p.records ?? [];
+          for (let i = 0; i < records.length; i += COLLECTION_SIZE) {
+            const chunk = records.slice(i, i + COLLECTION_SIZE);
+            pieces.push({
+              write: p.write,
+              records: chunk,
+              sub: {
+                method: 'PATCH',
+                path: `/composite/sobjects/${w.objectName}/${w.externalIdField}`,
+                body: { allOrNone: false, records: chunk.map((r) => ({ attributes: { type: w.objectName }, ...r })) }
+              }
+            });
+          }
+        } else {
+          const ids = p.ids ?? [];
+          for (let i = 0; i < ids.length; i += COLLECTION_SIZE) {
+            const chunk = ids.slice(i, i + COLLECTION_SIZE);
+            pieces.push({
+              write: p.write,
+              ids: chunk,
+              sub: { method: 'DELETE', path: `/composite/sobjects?ids=${chunk.join(',')}&allOrNone=false` }
+            });
+          }
+        }
+      }
+      const results = await this.composite(pieces.map((p) => p.sub));
+      const locked = new Map<number, { records: Record<string, unknown>[]; ids: string[] }>();
+      pieces.forEach((piece, n) => {
+        const w = writes[piece.write] as CollectionWrite;
+        const outcome = outcomes[piece.write] as WriteOutcome;
+        const result = results[n] as SubResult;
+        if (result.status < 200 || result.status >= 300)
+          throwFailure(failureOf(result), `${w.kind} ${w.objectName}`);
+        const saves = result.body as SaveResultLike[];
+        saves.forEach((save, index) => {
+          if (w.kind === 'upsert') {
+            const record = (piece.records as Record<string, unknown>[])[index] as Record<string, unknown>;
+            if (save.success) {
+              outcome.written++;
+              done++;
+              return;
+            }
+            const lock = (save.errors ?? []).some((e) => (e.statusCode ?? e.errorCode) === 'UNABLE_TO_LOCK_ROW');
+            if (lock && round < LOCK_RETRIES) {
+              const retry = locked.get(piece.write) ?? { records: [], ids: [] };
+              retry.records.push(record);
+              locked.set(piece.write, retry);
+            } else {
+              outcome.failures.push({ key: String(record[w.externalIdField]), error: describeSaveError(save) });
+              done++;
+            }
+          } else {
+            const id = (piece.ids as string[])[index] as string;
+            const gone = (save.errors ?? []).some((e) =>
+              ['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY'].includes(e.statusCode ?? e.errorCode ?? '')
+            );
+            if (save.success || gone) {
+              outcome.written++;
+              done++;
+              return;
+            }
+            const lock = (save.errors ?? []).some((e) => (e.statusCode ?? e.errorCode) === 'UNABLE_TO_LOCK_ROW');
+            if (lock && round < LOCK_RETRIES) {
+              const retry = locked.get(piece.write) ?? { records: [], ids: [] };
+              retry.ids.push(id);
+              locked.set(piece.write, retry);
+            } else {
+              outcome.failures.push({ key: (w.keyOf ?? ((x: string) => x))(id), error: describeSaveError(save) });
+              done++;
+            }
+          }
+        });
+      });
+      onProgress?.(done);
+      pending = [...locked].map(([write, retry]) =>
+        (writes[write] as CollectionWrite).kind === 'upsert' ? { write, records: retry.records } : { write, ids: retry.ids }
+      );
+      if (pending.length > 0) await sleep(500 * (round + 1));
+    }
+    return outcomes;
+  }
+
+  /** A CSV spool for records too many to hold (Bulk API 2.0 ingest reads it from disk). */
+  spool(columns: string[]): CsvSpool {
+    return new CsvSpool(columns);
+  }
+
+  /**
+   * Bulk API 2.0 ingest (upsert or delete) with per-record failures read from failedResults. Records
+   * that failed with UNABLE_TO_LOCK_ROW go into a new job, up to twice, as the REST path retries them.
+   */
   private async bulkIngest(
     objectName: string,
     operation: 'upsert' | 'delete',
@@ -384,39 +638,68 @@ export class OrgApi {
     onProgress?: (done: number) => void,
     keyOf: (key: string) => string = (key) => key
   ): Promise<WriteOutcome> {
-    const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
-    // Bulk API 2.0: an empty cell leaves a field unchanged; #N/A sets it to null.
-    const toCell = (value: unknown): string =>
-      value === null
-        ? '#N/A'
-        : value === undefined
-          ? ''
-          : typeof value === 'boolean'
-            ? String(value)
-            : String(value);
-    // One job holds at most 150 MB of CSV; stay well under it.
-    const chunks: Record<string, unknown>[][] = [];
-    let current: Record<string, unknown>[] = [];
-    let size = 0;
-    for (const record of records) {
-      const estimate = columns.reduce((n, c) => n + toCell(record[c]).length + 3, 1);
-      if (size + estimate > 90 * 1024 * 1024 && current.length > 0) {
-        chunks.push(current);
-        current = [];
-        size = 0;
-      }
-      current.push(record);
-      size += estimate;
+    const spool = new CsvSpool([...new Set(records.flatMap((r) => Object.keys(r)))]);
+    try {
+      for (const record of records) spool.add(record);
+      spool.close();
+      return await this.ingestSpool(objectName, operation, externalIdField, spool, onProgress, keyOf);
+    } finally {
+      spool.remove();
     }
-    if (current.length > 0) chunks.push(current);
+  }
 
+  /** Bulk API 2.0 ingest of the records of a spool (one job per file), with the lock retries of bulkIngest. */
+  async ingestSpool(
+    objectName: string,
+    operation: 'upsert' | 'delete',
+    externalIdField: string,
+    spool: CsvSpool,
+    onProgress?: (done: number) => void,
+    keyOf: (key: string) => string = (key) => key
+  ): Promise<WriteOutcome> {
     const failures: RecordFailure[] = [];
+    let written = 0;
+    let round = 0;
+    let current = spool;
+    try {
+      for (;;) {
+        const outcome = await this.ingestJobs(objectName, operation, externalIdField, current, round === 0 ? onProgress : undefined);
+        written += outcome.written;
+        const locked: Record<string, string>[] = [];
+        for (const failure of outcome.failures) {
+          if (failure.row && round < LOCK_RETRIES && /^UNABLE_TO_LOCK_ROW\b/.test(failure.error)) locked.push(failure.row);
+          else failures.push({ key: keyOf(failure.key), error: failure.error });
+        }
+        if (locked.length === 0) break;
+        if (current !== spool) current.remove();
+        current = new CsvSpool(spool.columns);
+        for (const row of locked) current.add(Object.fromEntries(spool.columns.map((c) => [c, row[c] === '' ? undefined : row[c]])));
+        current.close();
+        round++;
+        await sleep(500 * round);
+      }
+    } finally {
+      if (current !== spool) current.remove();
+    }
+    return { written, failures };
+  }
+
+  /**
+   * The jobs of one round: every file is uploaded and closed first (Salesforce works on them together),
+   * then each job is waited for. Failures are keyed by the external id (or Id) as sent, with the row.
+   */
+  private async ingestJobs(
+    objectName: string,
+    operation: 'upsert' | 'delete',
+    externalIdField: string,
+    spool: CsvSpool,
+    onProgress?: (done: number) => void
+  ): Promise<{ written: number; failures: (RecordFailure & { row?: Record<string, string> })[] }> {
+    const failures: (RecordFailure & { row?: Record<string, string> })[] = [];
     let done = 0;
     try {
-      for (const chunk of chunks) {
-        const csv = stringifyCsv([columns, ...chunk.map((r) => columns.map((c) => toCell(r[c])))], {
-          record_delimiter: 'unix'
-        });
+      const jobs: { id: string; file: SpoolFile }[] = [];
+      for (const file of spool.files) {
         const job = await this.bulkRequest<{ id: string }>({
           method: 'POST',
           path: '/jobs/ingest',
@@ -430,30 +713,28 @@ export class OrgApi {
             lineEnding: 'LF'
           })
         });
-        await this.bulkRequest({
-          method: 'PUT',
-          path: `/jobs/ingest/${job.id}/batches`,
-          contentType: 'text/csv',
-          body: csv
-        });
+        await uploadFile(this.http, `${this.conn.instanceUrl}${this.base}/jobs/ingest/${job.id}/batches`, file);
         await this.bulkRequest({
           method: 'PATCH',
           path: `/jobs/ingest/${job.id}`,
           contentType: 'application/json; charset=utf-8',
           body: JSON.stringify({ state: 'UploadComplete' })
         });
-        const info = await this.pollJob('ingest', job.id);
+        jobs.push({ id: job.id, file });
+      }
+      for (const { id, file } of jobs) {
+        const info = await this.pollJob('ingest', id, file.rows);
         const failed = Number(info.numberRecordsFailed ?? 0);
         const processed = Number(info.numberRecordsProcessed ?? 0);
         if (String(info.state) !== 'JobComplete') {
           throw new SyncError(
-            `Bulk API ${operation} job ${job.id} on ${objectName} ${String(info.state).toLowerCase()}: ${String(info.errorMessage ?? 'no reason given')}`
+            `Bulk API ${operation} job ${id} on ${objectName} ${String(info.state).toLowerCase()}: ${String(info.errorMessage ?? 'no reason given')}`
           );
         }
         const failedKeys = new Set<string>();
         if (failed > 0) {
           const text = await this.bulkRequest<string>(
-            { method: 'GET', path: `/jobs/ingest/${job.id}/failedResults`, accept: 'text/csv' },
+            { method: 'GET', path: `/jobs/ingest/${id}/failedResults`, accept: 'text/csv' },
             undefined,
             'text/plain'
           );
@@ -461,26 +742,25 @@ export class OrgApi {
           for (const row of rows) {
             const key = row[externalIdField] ?? row.Id ?? row.sf__Id ?? '';
             failedKeys.add(key);
-            failures.push({ key: keyOf(key), error: row.sf__Error ?? 'failed' });
+            failures.push({ key, error: row.sf__Error ?? 'failed', row });
           }
         }
-        if (processed < chunk.length) {
+        if (processed < file.rows) {
           // Records Salesforce never reached (job stopped early): reported, so the run is not silently partial.
-          for (const record of chunk.slice(processed)) {
-            const key = String(record[externalIdField]);
+          let n = 0;
+          for await (const record of spool.records(file)) {
+            if (n++ < processed) continue;
+            const key = String(record[externalIdField] ?? '');
             if (!failedKeys.has(key))
-              failures.push({
-                key: keyOf(key),
-                error: 'not processed by the Bulk API job; run the sync again'
-              });
+              failures.push({ key, error: 'not processed by the Bulk API job; run the sync again' });
           }
         }
-        done += chunk.length;
+        done += file.rows;
         onProgress?.(done);
       }
     } catch (error) {
       rethrowApiError(error, `Bulk API ${operation} of ${objectName}`);
     }
-    return { written: records.length - failures.length, failures };
+    return { written: spool.rows - failures.length, failures };
   }
 }

@@ -2,10 +2,13 @@
 // Comparing with the org first makes a re-run write nothing that is already there (idempotent), and
 // gives the old values of a changed or deleted response, whose months need their snapshots recomputed.
 
+import type { CsvSpool } from './bulkStream';
+import { fingerprint } from './compact';
 import { epochOf, idOf, text } from './lookups';
-import type { OrgApi, Row } from './orgApi';
-import { soqlString, soqlStringList } from './soql';
+import type { OrgApi, QueryItem, Row } from './orgApi';
+import { soqlString } from './soql';
 import type { AttributedAnswer } from './attribution';
+import type { AnswerTable } from './sources/types';
 
 export const RESPONSE_OBJECT = 'NPS_Response__c';
 const FIELDS =
@@ -109,36 +112,175 @@ export function existingFromRow(row: Row): ExistingResponse | null {
   };
 }
 
+/** What a response's values come to for comparison (everything sameResponse compares but the owner). */
+export function responseFingerprint(v: ResponseValues): number {
+  return fingerprint(
+    [
+      v.source,
+      (v.accountId ?? '').slice(0, 15),
+      (v.contactId ?? '').slice(0, 15),
+      (v.csmId ?? '').slice(0, 15),
+      v.score,
+      Math.floor(v.respondedAt / 1000),
+      v.metric,
+      v.comment ?? ''
+    ].join('\u0000')
+  );
+}
+
 /**
- * The responses in the org for these source ids, or — `allOfSource` — every response of the source
- * (a full run, which also finds responses whose source record is gone).
+ * The responses the org holds for the answers of a run, kept small: for an answer of the table, a
+ * 52-bit fingerprint of its values, its time and its owner (~20 bytes); for a response of no answer of
+ * the table (its source record is gone or rejected, or — a full run — not in the source any more), what
+ * its deletion needs.
  */
-export async function fetchExistingResponses(
-  api: OrgApi,
-  request: { sourceIds: Iterable<string>; allOfSource: string | null; sourceIdPrefix?: string }
-): Promise<Map<string, ExistingResponse>> {
-  const out = new Map<string, ExistingResponse>();
-  const keep = (rows: Row[]) => {
+export class ExistingResponses {
+  private present: Uint8Array;
+  private prints: Float64Array;
+  private times: Float64Array;
+  private owners: Int32Array;
+  /** Responses whose source id is not an answer of this run. */
+  readonly others: { id: string; sourceId: string; respondedAt: number }[] = [];
+
+  constructor(
+    private readonly table: AnswerTable,
+    private readonly keepOther: (sourceId: string) => boolean,
+    private readonly sourceIdPrefix?: string
+  ) {
+    this.present = new Uint8Array(table.length);
+    this.prints = new Float64Array(table.length);
+    this.times = new Float64Array(table.length);
+    this.owners = new Int32Array(table.length);
+  }
+
+  addRows(rows: Row[]): void {
     for (const row of rows) {
       const existing = existingFromRow(row);
-      if (existing && (!request.sourceIdPrefix || existing.sourceId.startsWith(request.sourceIdPrefix)))
-        out.set(existing.sourceId, existing);
+      if (!existing || (this.sourceIdPrefix && !existing.sourceId.startsWith(this.sourceIdPrefix))) continue;
+      const i = this.table.indexOf(existing.sourceId);
+      if (i < 0) {
+        if (this.keepOther(existing.sourceId))
+          this.others.push({ id: existing.id, sourceId: existing.sourceId, respondedAt: existing.respondedAt });
+        continue;
+      }
+      this.present[i] = 1;
+      this.prints[i] = responseFingerprint(existing);
+      this.times[i] = existing.respondedAt;
+      this.owners[i] = this.table.users.add(existing.ownerId ? existing.ownerId.slice(0, 15) : null);
     }
+  }
+
+  has(i: number): boolean {
+    return this.present[i] === 1;
+  }
+
+  /** Whether the org's response for answer i already holds `values` (the owner only when `values` sets one). */
+  same(i: number, values: ResponseValues, print: number): boolean {
+    if (this.present[i] !== 1 || this.prints[i] !== print) return false;
+    if (values.ownerId === null) return true;
+    return this.table.users.value(this.owners[i] as number) === values.ownerId.slice(0, 15);
+  }
+
+  respondedAt(i: number): number {
+    return this.times[i] as number;
+  }
+}
+
+/** Source ids per query: an IN list of quoted text values, kept under ~11,000 URL-encoded characters. */
+const IN_LIST_BUDGET = 11_000;
+
+/**
+ * The queries that read the org's responses for a run: by Source_Id__c lists for a few answers; every
+ * response of the source on a full run, or when the answers are too many for lists (the rows of other
+ * answers are passed over).
+ */
+export function existingQueries(
+  table: AnswerTable,
+  removed: ReadonlySet<string>,
+  request: { allOfSource: string | null; source: string; sourceIdPrefix?: string },
+  into: ExistingResponses
+): QueryItem[] {
+  const addRows = (rows: Row[]) => into.addRows(rows);
+  const count = table.length + removed.size;
+  if (request.allOfSource !== null || count > 6000) {
+    return [
+      {
+        soql: `SELECT ${FIELDS} FROM ${RESPONSE_OBJECT} WHERE Source__c = ${soqlString(request.allOfSource ?? request.source)}`,
+        onPage: addRows
+      }
+    ];
+  }
+  const items: QueryItem[] = [];
+  let list: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (list.length === 0) return;
+    items.push({
+      soql: `SELECT ${FIELDS} FROM ${RESPONSE_OBJECT} WHERE Source_Id__c IN (${list.join(',')})`,
+      onPage: addRows
+    });
+    list = [];
+    size = 0;
   };
-  if (request.allOfSource !== null) {
-    await api.query(
-      `SELECT ${FIELDS} FROM ${RESPONSE_OBJECT} WHERE Source__c = ${soqlString(request.allOfSource)}`,
-      keep
-    );
-    return out;
+  const add = (sourceId: string) => {
+    const literal = soqlString(sourceId);
+    const encoded = encodeURIComponent(literal).length + 3;
+    if (size + encoded > IN_LIST_BUDGET) flush();
+    list.push(literal);
+    size += encoded;
+  };
+  for (let i = 0; i < table.length; i++) add(table.sourceId(i));
+  for (const sourceId of removed) if (table.indexOf(sourceId) < 0) add(sourceId);
+  flush();
+  return items;
+}
+
+export const RESPONSE_COLUMNS = [
+  'Source_Id__c',
+  'Source__c',
+  'Account__c',
+  'Contact__c',
+  'CSM__c',
+  'Score__c',
+  'Responded_At__c',
+  'Metric__c',
+  'Comment__c',
+  'OwnerId'
+];
+
+/**
+ * The responses to write: in memory while they are few, in a CSV spool on disk (for a Bulk API 2.0
+ * ingest job) from `spoolAt` on, so that a first sync of a million answers never holds them.
+ */
+export class ResponseSink {
+  records: Record<string, unknown>[] = [];
+  spool: CsvSpool | null = null;
+  count = 0;
+
+  constructor(
+    private readonly api: OrgApi,
+    private readonly spoolAt: number
+  ) {}
+
+  add(record: Record<string, unknown>): void {
+    this.count++;
+    if (this.spool) {
+      this.spool.add(record);
+      return;
+    }
+    this.records.push(record);
+    if (this.records.length >= this.spoolAt) {
+      this.spool = this.api.spool(RESPONSE_COLUMNS);
+      for (const r of this.records) this.spool.add(r);
+      this.records = [];
+    }
   }
-  const ids = [...new Set(request.sourceIds)];
-  // Source ids are text (not Ids): IN lists of 200 quoted values.
-  for (let i = 0; i < ids.length; i += 200) {
-    await api.query(
-      `SELECT ${FIELDS} FROM ${RESPONSE_OBJECT} WHERE Source_Id__c IN (${soqlStringList(ids.slice(i, i + 200))})`,
-      keep
-    );
+
+  close(): void {
+    this.spool?.close();
   }
-  return out;
+
+  remove(): void {
+    this.spool?.remove();
+  }
 }

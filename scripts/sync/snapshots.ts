@@ -22,7 +22,7 @@ import {
   type StatisticsSettings
 } from 'c/npsCore';
 import { epochOf, idOf, text } from './lookups';
-import type { OrgApi, Row } from './orgApi';
+import type { OrgApi, QueryItem, Row } from './orgApi';
 import { RESPONSE_OBJECT, type ResponseValues } from './responses';
 import { soqlDateTime, soqlString, soqlStringList } from './soql';
 
@@ -236,6 +236,73 @@ export interface PlanInput {
   fallbackOwner: string | null;
   /** Active users (snapshot owners), by 15-character Id; filled on demand. */
   activeUsers: (ids: Set<string>) => Promise<Set<string>>;
+  /** The snapshots the org holds for the target periods (snapshotExistingQueries), by Key__c. */
+  existing: Map<string, Row>;
+  /** How many responses the read-back will see (a COUNT() read with the existing snapshots): Bulk API 2.0 at once when many. */
+  readBackSize?: number;
+}
+
+/** The target periods of a plan, and the WHERE clause of the responses to read back for them. */
+function readBackWhere(input: { months: Set<number>; all: boolean; calendar: OrgCalendar }): string {
+  if (input.all) return '';
+  const windows = readWindows(targetPeriods(input.months, input.calendar), input.calendar);
+  return ` WHERE ${windows.map(([from, to]) => `(Responded_At__c >= ${soqlDateTime(from)} AND Responded_At__c < ${soqlDateTime(to)})`).join(' OR ')}`;
+}
+
+/** A COUNT() of the responses the plan will read back (to choose REST pages or Bulk API 2.0 without a probe). */
+export function readBackCountQuery(
+  input: { months: Set<number>; all: boolean; calendar: OrgCalendar },
+  onCount: (n: number) => void
+): QueryItem {
+  return {
+    soql: `SELECT COUNT() FROM ${RESPONSE_OBJECT}${readBackWhere(input)}`,
+    onPage: () => {},
+    onTotal: onCount
+  };
+}
+
+/** Snapshot rows kept for comparison: only the fields compared, as a small Map each. */
+function compactRow(row: Row): Row {
+  const out: Row = new Map();
+  for (const field of SNAPSHOT_FIELDS) {
+    const key = field.toLowerCase();
+    const value = row.get(key);
+    if (value !== undefined && value !== null) out.set(key, value);
+  }
+  return out;
+}
+
+/** The queries that read what the org holds for the target periods (every snapshot when `all`), into `into` by Key__c. */
+export function snapshotExistingQueries(
+  input: { months: Set<number>; all: boolean; calendar: OrgCalendar },
+  into: Map<string, Row>
+): QueryItem[] {
+  const keep = (rows: Row[]) => {
+    for (const row of rows) into.set(text(row, 'Key__c') ?? '', compactRow(row));
+  };
+  if (input.all) {
+    // Every snapshot: those of periods that no longer exist (a fiscal year that moved) go too.
+    return [{ soql: `SELECT ${SNAPSHOT_FIELDS.join(', ')} FROM ${SNAPSHOT_OBJECT}`, onPage: keep }];
+  }
+  const targets = targetPeriods(input.months, input.calendar);
+  const clauses: string[] = [];
+  for (const kind of PERIOD_KINDS) {
+    const options = periodOptionsOf(input.calendar, kind.type);
+    const labels = [...(targets.get(kind.type) as Set<number>)].map((p) => periodLabel(p, options));
+    for (let i = 0; i < labels.length; i += 100) {
+      clauses.push(
+        `(Period_Type__c = ${soqlString(kind.picklist)} AND Period_Label__c IN (${soqlStringList(labels.slice(i, i + 100))}))`
+      );
+    }
+  }
+  const items: QueryItem[] = [];
+  for (let i = 0; i < clauses.length; i += 10) {
+    items.push({
+      soql: `SELECT ${SNAPSHOT_FIELDS.join(', ')} FROM ${SNAPSHOT_OBJECT} WHERE ${clauses.slice(i, i + 10).join(' OR ')}`,
+      onPage: keep
+    });
+  }
+  return items;
 }
 
 export async function planSnapshots(
@@ -267,9 +334,7 @@ export async function planSnapshots(
     for (const aggregator of aggregators.values()) aggregator.add(csmId ?? UNASSIGNED, metric, day, score);
   };
   const overlay = input.overlay ?? new Map<string, ResponseValues | null>();
-  const where = input.all
-    ? ''
-    : ` WHERE ${windows.map(([from, to]) => `(Responded_At__c >= ${soqlDateTime(from)} AND Responded_At__c < ${soqlDateTime(to)})`).join(' OR ')}`;
+  const where = readBackWhere(input);
   // CSM__r.IsActive comes with the responses: the owners of the snapshots without a query on User.
   const activeSeen = new Map<string, boolean>();
   await api.query(
@@ -291,7 +356,8 @@ export async function planSnapshots(
         add(csm, metric, respondedAt, score.score);
       }
       onProgress(plan.responsesRead);
-    }
+    },
+    { forceBulk: (input.readBackSize ?? 0) >= api.bulkThreshold }
   );
   for (const values of overlay.values()) {
     if (values && inWindow(values.respondedAt))
@@ -322,32 +388,7 @@ export async function planSnapshots(
     }
   }
 
-  // What the org holds for the same periods.
-  const existing = new Map<string, Row>();
-  const clauses: string[] = [];
-  for (const kind of PERIOD_KINDS) {
-    const options = periodOptionsOf(calendar, kind.type);
-    const labels = [...(targets.get(kind.type) as Set<number>)].map((p) => periodLabel(p, options));
-    for (let i = 0; i < labels.length; i += 100) {
-      clauses.push(
-        `(Period_Type__c = ${soqlString(kind.picklist)} AND Period_Label__c IN (${soqlStringList(labels.slice(i, i + 100))}))`
-      );
-    }
-  }
-  const keep = (rows: Row[]) => {
-    for (const row of rows) existing.set(text(row, 'Key__c') ?? '', row);
-  };
-  if (input.all) {
-    // Every snapshot: those of periods that no longer exist (a fiscal year that moved) go too.
-    await api.query(`SELECT ${SNAPSHOT_FIELDS.join(', ')} FROM ${SNAPSHOT_OBJECT}`, keep);
-  } else {
-    for (let i = 0; i < clauses.length; i += 10) {
-      await api.query(
-        `SELECT ${SNAPSHOT_FIELDS.join(', ')} FROM ${SNAPSHOT_OBJECT} WHERE ${clauses.slice(i, i + 10).join(' OR ')}`,
-        keep
-      );
-    }
-  }
+  const existing = input.existing;
 
   const active = new Set([...activeSeen].filter(([, isActive]) => isActive).map(([id]) => id));
   const unseen = new Set([...plan.csmIds].filter((id) => !activeSeen.has(id.slice(0, 15))));

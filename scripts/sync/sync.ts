@@ -24,22 +24,31 @@ import {
   type GroupResult,
   type StatisticsSettings
 } from 'c/npsCore';
-import { attributeAnswers, csmFieldOf, type AttributedAnswer } from './attribution';
+import { attribute, AttributionData, attributionQueries, csmFieldOf } from './attribution';
 import type { SyncConfig } from './config';
 import { connectToOrg, type OrgConnection } from './connect';
 import { ConfigError, SyncError } from './errors';
-import { fetchByIds, idOf, text } from './lookups';
-import { OrgApi, type RecordFailure, type Row } from './orgApi';
+import { fetchByIds, fetchByIdsItems, idOf, text } from './lookups';
+import { OrgApi, type CollectionWrite, type QueryItem, type RecordFailure, type Row, type WriteOutcome } from './orgApi';
 import type { Progress } from './progress';
 import {
   desiredResponse,
-  fetchExistingResponses,
+  ExistingResponses,
+  existingQueries,
   RESPONSE_OBJECT,
+  responseFingerprint,
   responseRecord,
-  sameResponse,
+  ResponseSink,
   type ResponseValues
 } from './responses';
-import { planSnapshots, SNAPSHOT_OBJECT, type OrgCalendar, type SnapshotValues } from './snapshots';
+import {
+  planSnapshots,
+  readBackCountQuery,
+  SNAPSHOT_OBJECT,
+  snapshotExistingQueries,
+  type OrgCalendar,
+  type SnapshotValues
+} from './snapshots';
 import { checkFieldPath, describedObject } from './soql';
 import { CSV_SOURCE, csvSourceId, extractCsv } from './sources/csv';
 import { extractObject, resolveObjectMapping } from './sources/object';
@@ -132,13 +141,21 @@ async function readOrgSettings(
   api: OrgApi,
   stateKey: string
 ): Promise<{ calendar: OrgCalendar; settingsRow: Row | undefined; state: SyncState }> {
-  const orgRows = await api.queryRows(
-    'SELECT TimeZoneSidKey, FiscalYearStartMonth, UsesStartDateAsFiscalYearName FROM Organization LIMIT 1'
-  );
-  const settingRows = await api.queryRows(
-    "SELECT DeveloperName, Improvement_Target__c, NPS_Floor__c, Min_Responses__c, Confidence_Level__c, Prior_Strength__c, CSM_Field__c FROM NPS_Setting__mdt WHERE DeveloperName = 'Default' LIMIT 1"
-  );
-  const stateRows = await api.queryRows(stateQuery(stateKey));
+  const orgRows: Row[] = [];
+  const settingRows: Row[] = [];
+  const stateRows: Row[] = [];
+  // Three independent reads: one composite request, one API call.
+  await api.runQueries([
+    {
+      soql: 'SELECT TimeZoneSidKey, FiscalYearStartMonth, UsesStartDateAsFiscalYearName FROM Organization LIMIT 1',
+      onPage: (rows) => void orgRows.push(...rows)
+    },
+    {
+      soql: "SELECT DeveloperName, Improvement_Target__c, NPS_Floor__c, Min_Responses__c, Confidence_Level__c, Prior_Strength__c, CSM_Field__c FROM NPS_Setting__mdt WHERE DeveloperName = 'Default' LIMIT 1",
+      onPage: (rows) => void settingRows.push(...rows)
+    },
+    { soql: stateQuery(stateKey), onPage: (rows) => void stateRows.push(...rows) }
+  ]);
   const org = orgRows[0];
   const timeZone = (org && text(org, 'TimeZoneSidKey')) || 'UTC';
   const startMonth = numberOf(org, 'FiscalYearStartMonth') ?? 1;
@@ -188,23 +205,36 @@ class UserDirectory {
       if (!this.users.has(id)) this.users.set(id, { name: id, active: isActive, named: false });
   }
 
-  async load(ids: Iterable<string>, needNames = false): Promise<void> {
-    const missing = [...ids].filter((id) => {
+  private missing(ids: Iterable<string>, needNames: boolean): string[] {
+    return [...ids].filter((id) => {
       const known = this.users.get(id.slice(0, 15));
       return !known || (needNames && !known.named);
     });
+  }
+
+  private keep(rows: Row[]): void {
+    for (const row of rows) {
+      this.users.set((idOf(row, 'Id') as string).slice(0, 15), {
+        name: text(row, 'Name') ?? (idOf(row, 'Id') as string),
+        active: String(row.get('isactive')) === 'true',
+        named: true
+      });
+    }
+  }
+
+  /** The queries that read these users (to go out with other independent reads). */
+  queries(ids: Iterable<string>): QueryItem[] {
+    return fetchByIdsItems(
+      { select: 'Id, Name, IsActive', from: 'User', idField: 'Id', ids: this.missing(ids, false) },
+      (rows) => this.keep(rows)
+    );
+  }
+
+  async load(ids: Iterable<string>, needNames = false): Promise<void> {
     await fetchByIds(
       this.api,
-      { select: 'Id, Name, IsActive', from: 'User', idField: 'Id', ids: missing },
-      (rows) => {
-        for (const row of rows) {
-          this.users.set((idOf(row, 'Id') as string).slice(0, 15), {
-            name: text(row, 'Name') ?? (idOf(row, 'Id') as string),
-            active: String(row.get('isactive')) === 'true',
-            named: true
-          });
-        }
-      }
+      { select: 'Id, Name, IsActive', from: 'User', idField: 'Id', ids: this.missing(ids, needNames) },
+      (rows) => this.keep(rows)
     );
   }
 
@@ -354,80 +384,93 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
           : '')
     );
 
-    // --- attribute --------------------------------------------------------------------------------
+    // --- attribute and compare: their reads go out together ------------------------------------------
+    // The CSM of each answer at its moment (AccountHistory and Account, in bulk), and the responses as
+    // the org holds them now, so that only differences are written.
     counter.phase = 'attribute';
-    let attributed: AttributedAnswer[] = [];
-    if (extract.answers.length > 0) {
-      phase = progress.phase('attribute', 'Crediting CSMs (Account History)');
-      phase.total(extract.answers.length);
-      const noCsm = new Set(
-        [...config.unassignedOwners, ...(connection.userId ? [connection.userId] : [])].map((id) =>
-          id.slice(0, 15)
+    const table = extract.answers;
+    const removed = new Set([...extract.deletedSourceIds, ...extract.rejectedSourceIds]);
+    const compare = table.length > 0 || removed.size > 0 || full;
+    const attributionData = new AttributionData();
+    const existing = new ExistingResponses(
+      table,
+      // A response of no answer of this run is deleted when its source record is gone or no longer
+      // valid, or (full run) is not in the source any more.
+      (sourceId) => removed.has(sourceId) || full,
+      options.source === 'csv' ? csvSourceId(options.csvFile ?? (config.csv?.file as string), '') : undefined
+    );
+    const namedCsms = new Set<string>();
+    for (let i = 0; i < table.length; i++) {
+      if (!table.hasCsm(i)) continue;
+      const named = table.get(i).csmId;
+      if (named) namedCsms.add(named);
+    }
+    if (compare) {
+      phase = progress.phase('attribute', 'Crediting CSMs (Account History) and comparing with NPS_Response__c');
+      phase.total(table.length);
+      await api.runQueries([
+        ...(table.length > 0 ? attributionQueries(table, csmField, attributionData) : []),
+        ...users.queries(namedCsms),
+        ...existingQueries(
+          table,
+          removed,
+          { allOfSource: full ? identity.source : null, source: identity.source },
+          existing
         )
-      );
-      const attribution = await attributeAnswers(api, extract.answers, csmField, noCsm, (n) =>
-        phase.update(n)
-      );
-      attributed = attribution.answers;
-      users.prime(attribution.activeByUser);
-      summary.attributionFallbacks = attribution.fallbacks;
-      if (attribution.fallbacks > 0) {
-        warnings.push(
-          `${attribution.fallbacks} answer${attribution.fallbacks === 1 ? '' : 's'} (${attribution.fallbackAccounts} account${attribution.fallbackAccounts === 1 ? '' : 's'}) credited to the account's current CSM: ` +
-            'its history does not go back far enough to show the CSM at the time (Salesforce keeps field history 18 months; turn on Field History Tracking for the CSM field)'
-        );
-      }
-      phase.done(
-        `${attributed.length.toLocaleString('en-US')} answers credited${attribution.fallbacks > 0 ? `, ${attribution.fallbacks} to the current CSM for lack of history` : ''}`
+      ]);
+    }
+    const noCsm = new Set(
+      [...config.unassignedOwners, ...(connection.userId ? [connection.userId] : [])].map((id) => id.slice(0, 15))
+    );
+    const attribution = attribute(table, attributionData, noCsm, (n) => phase.update(n));
+    users.prime(attribution.activeByUser);
+    summary.attributionFallbacks = attribution.fallbacks;
+    if (attribution.fallbacks > 0) {
+      warnings.push(
+        `${attribution.fallbacks} answer${attribution.fallbacks === 1 ? '' : 's'} (${attribution.fallbackAccounts} account${attribution.fallbackAccounts === 1 ? '' : 's'}) credited to the account's current CSM: ` +
+          'its history does not go back far enough to show the CSM at the time (Salesforce keeps field history 18 months; turn on Field History Tracking for the CSM field)'
       );
     }
 
-    // --- compare ----------------------------------------------------------------------------------
     counter.phase = 'compare';
-    const removed = new Set([...extract.deletedSourceIds, ...extract.rejectedSourceIds]);
-    const toWrite: ResponseValues[] = [];
+    const sink = new ResponseSink(api, config.bulkThreshold);
     const toDelete: { id: string; sourceId: string }[] = [];
     const months = new Set<number>(previousPending);
-    if (attributed.length > 0 || removed.size > 0 || full) {
-      phase = progress.phase('compare', 'Comparing with NPS_Response__c');
-      const existing = await fetchExistingResponses(api, {
-        sourceIds: [...attributed.map((a) => a.sourceId), ...removed],
-        allOfSource: full ? identity.source : null,
-        sourceIdPrefix:
-          options.source === 'csv'
-            ? csvSourceId(options.csvFile ?? (config.csv?.file as string), '')
-            : undefined
-      });
-      const csms = new Set(attributed.map((a) => a.csm).filter((id): id is string => id !== null));
+    /** Dry run: the responses as they would be after the writes (null: deleted). */
+    const overlay = new Map<string, ResponseValues | null>();
+    if (compare) {
+      const csms = new Set<string>();
+      for (const index of attribution.csm) {
+        const csm = table.users.value(index);
+        if (csm) csms.add(csm);
+      }
       const active = csms.size > 0 ? await users.active(csms) : new Set<string>();
       const ownerOf = (csm: string | null) => (csm && active.has(csm.slice(0, 15)) ? csm : connection.userId);
-      const desired = new Map<string, ResponseValues>();
-      for (const answer of attributed)
-        desired.set(answer.sourceId, desiredResponse(answer, identity.source, ownerOf(answer.csm)));
-      for (const [sourceId, values] of desired) {
-        const before = existing.get(sourceId);
-        if (before && sameResponse(before, values)) {
+      for (let i = 0; i < table.length; i++) {
+        const csm = table.users.value(attribution.csm[i] as number);
+        const values = desiredResponse({ ...table.get(i), csm }, identity.source, ownerOf(csm));
+        if (existing.same(i, values, responseFingerprint(values))) {
           summary.responsesUnchanged++;
           continue;
         }
-        toWrite.push(values);
+        sink.add(responseRecord(values));
+        if (options.dryRun) overlay.set(values.sourceId, values);
         months.add(monthIndexOfDay(resolver.dayOf(values.respondedAt)));
-        if (before) months.add(monthIndexOfDay(resolver.dayOf(before.respondedAt)));
+        if (existing.has(i)) months.add(monthIndexOfDay(resolver.dayOf(existing.respondedAt(i))));
       }
-      for (const [sourceId, before] of existing) {
-        if (desired.has(sourceId)) continue;
-        // Gone from the source, no longer valid there, or (full run) not in the source any more.
-        if (removed.has(sourceId) || full) {
-          toDelete.push({ id: before.id, sourceId });
-          months.add(monthIndexOfDay(resolver.dayOf(before.respondedAt)));
-        }
+      for (const other of existing.others) {
+        toDelete.push({ id: other.id, sourceId: other.sourceId });
+        if (options.dryRun) overlay.set(other.sourceId, null);
+        months.add(monthIndexOfDay(resolver.dayOf(other.respondedAt)));
       }
+      sink.close();
       phase.done(
-        `${toWrite.length.toLocaleString('en-US')} to write, ${toDelete.length.toLocaleString('en-US')} to delete, ${summary.responsesUnchanged.toLocaleString('en-US')} unchanged`
+        `${table.length.toLocaleString('en-US')} answers credited${attribution.fallbacks > 0 ? ` (${attribution.fallbacks} to the current CSM for lack of history)` : ''}; ` +
+          `${sink.count.toLocaleString('en-US')} to write, ${toDelete.length.toLocaleString('en-US')} to delete, ${summary.responsesUnchanged.toLocaleString('en-US')} unchanged`
       );
     }
 
-    const changes = toWrite.length > 0 || toDelete.length > 0;
+    const changes = sink.count > 0 || toDelete.length > 0;
     if (!options.dryRun && (changes || (recomputeAll && !state.summary?.pendingAll))) {
       counter.phase = 'state';
       // Write-ahead: the months about to change, so that a run killed after this point still recomputes them.
@@ -441,10 +484,13 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
           boundary: state.summary?.boundary ?? []
         }
       });
-      if (failure)
-        throw new SyncError(
-          `could not record the run in ${'NPS_Sync_State__c'}: ${failure}. Check that the sync user has the CSM_NPS_Sync permission set.`
-        );
+      if (failure) {
+        // A lock is another writer (a second sync at the same time?); anything else is usually access.
+        const advice = /^UNABLE_TO_LOCK_ROW\b/.test(failure)
+          ? 'Another process holds the record (a second sync running at the same time?): run the sync again once it is done; nothing was written.'
+          : 'Check that the sync user has the CSM_NPS_Sync permission set; nothing was written.';
+        throw new SyncError(`could not record the run in NPS_Sync_State__c: ${failure}. ${advice}`);
+      }
     }
 
     // --- responses --------------------------------------------------------------------------------
@@ -455,20 +501,45 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
         'responses',
         options.dryRun ? 'Responses (dry run, nothing written)' : 'Writing NPS_Response__c'
       );
-      phase.total(toWrite.length + toDelete.length);
+      phase.total(sink.count + toDelete.length);
       if (options.dryRun) {
-        summary.responsesUpserted = toWrite.length;
+        summary.responsesUpserted = sink.count;
         summary.responsesDeleted = toDelete.length;
       } else {
-        const upserted = await api.upsert(RESPONSE_OBJECT, 'Source_Id__c', toWrite.map(responseRecord), (n) =>
-          phase.update(n)
-        );
         const bySourceId = new Map(toDelete.map((d) => [d.id, d.sourceId]));
-        const deleted = await api.delete(
-          RESPONSE_OBJECT,
-          toDelete.map((d) => d.id),
-          (id) => bySourceId.get(id) ?? id
-        );
+        const keyOf = (id: string) => bySourceId.get(id) ?? id;
+        const ids = toDelete.map((d) => d.id);
+        let upserted: WriteOutcome;
+        let deleted: WriteOutcome;
+        try {
+          if (sink.spool) {
+            // Many answers: Bulk API 2.0 ingest straight from the CSV files on disk.
+            upserted = await api.ingestSpool(RESPONSE_OBJECT, 'upsert', 'Source_Id__c', sink.spool, (n) =>
+              phase.update(n)
+            );
+            deleted = await api.delete(RESPONSE_OBJECT, ids, keyOf);
+          } else if (ids.length < api.bulkThreshold) {
+            // Upserts and deletes in the same composite requests (five collections of 200 a call).
+            const writes: CollectionWrite[] = [];
+            if (sink.records.length > 0)
+              writes.push({
+                kind: 'upsert',
+                objectName: RESPONSE_OBJECT,
+                externalIdField: 'Source_Id__c',
+                records: sink.records
+              });
+            if (ids.length > 0) writes.push({ kind: 'delete', objectName: RESPONSE_OBJECT, ids, keyOf });
+            const outcomes = await api.writeCollections(writes, (n) => phase.update(n));
+            const empty: WriteOutcome = { written: 0, failures: [] };
+            upserted = sink.records.length > 0 ? (outcomes.shift() as WriteOutcome) : empty;
+            deleted = ids.length > 0 ? (outcomes.shift() as WriteOutcome) : empty;
+          } else {
+            upserted = await api.upsert(RESPONSE_OBJECT, 'Source_Id__c', sink.records, (n) => phase.update(n));
+            deleted = await api.delete(RESPONSE_OBJECT, ids, keyOf);
+          }
+        } finally {
+          sink.remove();
+        }
         summary.responsesUpserted = upserted.written;
         summary.responsesDeleted = deleted.written;
         responseFailures.push(...upserted.failures, ...deleted.failures);
@@ -488,22 +559,26 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
         'snapshots',
         options.dryRun ? 'Snapshots (dry run, nothing written)' : 'Recomputing NPS_Snapshot__c'
       );
-      const overlay = options.dryRun
-        ? new Map<string, ResponseValues | null>([
-            ...toWrite.map((v) => [v.sourceId, v] as const),
-            ...toDelete.map((d) => [d.sourceId, null] as const)
-          ])
-        : undefined;
+      const target = { months, all: recomputeAll, calendar };
+      const existingSnapshots = new Map<string, Row>();
+      let readBackSize = 0;
+      // What the org holds for the target periods, and how many responses the read-back will see: together.
+      await api.runQueries([
+        ...snapshotExistingQueries(target, existingSnapshots),
+        readBackCountQuery(target, (n) => {
+          readBackSize = n;
+        })
+      ]);
       const plan = await planSnapshots(
         api,
         {
-          months,
-          all: recomputeAll,
-          calendar,
+          ...target,
           settings,
-          overlay,
+          overlay: options.dryRun ? overlay : undefined,
           fallbackOwner: connection.userId,
-          activeUsers: (ids) => users.active(ids)
+          activeUsers: (ids) => users.active(ids),
+          existing: existingSnapshots,
+          readBackSize
         },
         (n) => phase.update(n)
       );
@@ -575,11 +650,11 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
 
     // --- the table: latest month snapshots ------------------------------------------------------------
     counter.phase = 'report';
-    const table = options.wantTable
+    const endTable = options.wantTable
       ? await latestMonthTable(api, options.dryRun ? computed : null, settings, users)
       : null;
     finish();
-    return { summary, table, computed, connection };
+    return { summary, table: endTable, computed, connection };
   } catch (error) {
     finish();
     Object.assign(error as object, { summary });

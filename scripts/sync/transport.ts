@@ -104,10 +104,16 @@ export class ResilientTransport extends Transport {
   constructor(
     readonly counter: ApiCallCounter,
     readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY,
-    private readonly onRetry: (notice: RetryNotice) => void = () => {},
+    readonly onRetry: (notice: RetryNotice) => void = () => {},
     private readonly random: () => number = Math.random
   ) {
     super();
+  }
+
+  /** The wait before retry `attempt + 1` (full jitter), for callers that send requests themselves (streamed Bulk API bodies). */
+  retryDelayMs(attempt: number): number {
+    const exponential = this.policy.baseDelayMs * 2 ** attempt;
+    return Math.min(this.policy.maxDelayMs, Math.round(exponential / 2 + (this.random() * exponential) / 2));
   }
 
   override httpRequest(req: HttpRequest, options: HttpRequestOptions = {}): StreamPromise<HttpResponse> {
@@ -179,7 +185,11 @@ export class ResilientTransport extends Transport {
         },
         (error: unknown) => {
           clearTimeout(timer);
-          reject(error);
+          // jsforce aborts a call without headers after `timeout` and says "…timeout of 10 minutes"
+          // whatever the timeout was: say what happened instead.
+          const aborted =
+            typeof error === 'object' && error !== null && (error as Error).name === 'AbortError';
+          reject(aborted ? new RequestTimeoutError(timeoutMs) : error);
         }
       );
     });

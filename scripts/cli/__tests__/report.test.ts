@@ -214,6 +214,22 @@ describe('repeated response_id', () => {
   });
 });
 
+describe('repeated response_id, three times, with --from', () => {
+  it('only the last answer of each id counts, even when an earlier one was outside --from; warnings in file order', async () => {
+    const r = await report('repeated-id-thrice.csv', '--from', '2026-03-01');
+    expect(r.code).toBe(0);
+    expect(r.warnings).toEqual([
+      'response_id "B7" is repeated: line 4 replaces line 2',
+      'response_id "A1" is repeated: line 5 replaces line 3',
+      'response_id "B7" is repeated: line 6 replaces line 4',
+      'response_id "A1" is repeated: line 7 replaces line 5',
+      '1 answer outside 2026-03-01 to … left out'
+    ]);
+    // B7 ends as line 6 (" B7 " trimmed: 7, Bob), A1 as line 7 (8, Bob): Ana keeps nothing.
+    expect(summary(r.groups)).toEqual(['Bob Li|Company NPS|2026-03: n=2 0/2/0']);
+  });
+});
+
 describe('files that cannot be used: exit 1', () => {
   it('a missing required column names it and lists what was found', async () => {
     const r = await cli('report', '--csv', fixture('missing-column.csv'));

@@ -5,8 +5,10 @@
 //                   read Account (and so AccountHistory), Contact, the Salesforce Surveys objects, the settings.
 
 import {
+  csmRecordIsolationProblems,
   loadMetadata,
   loadPermissionSets,
+  loadSharingRules,
   type ObjectPermission,
   type PermissionSetMetadata
 } from '../index';
@@ -83,6 +85,16 @@ describe('CSM_NPS_User: a CSM reads and ticks Followed Up, nothing more', () => 
       'NPS_Snapshot__c:Visible'
     ]);
   });
+});
+
+test("CSM_NPS_User cannot reach other CSMs' rows: Private sharing inside and out, no sharing rule, no View All, Modify All, create or delete", () => {
+  expect(
+    csmRecordIsolationProblems(
+      byName('CSM_NPS_User'),
+      ['NPS_Response__c', 'NPS_Snapshot__c'].map((name) => model.getObject(name)),
+      loadSharingRules()
+    )
+  ).toEqual([]);
 });
 
 describe('CSM_NPS_Manager: a manager reads everything', () => {

@@ -7,7 +7,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startLocalOrg, type LocalOrg } from '../../local-org/index';
-import { addAnswers, capturedOutput, smallBook, syncCli, tempFile } from './helpers/fixture';
+import { addAnswers, capturedOutput, smallBook, syncCli, tempFile } from '../../test-support/syncFixture';
 
 jest.setTimeout(60_000);
 

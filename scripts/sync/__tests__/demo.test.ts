@@ -5,7 +5,7 @@
 
 import { startLocalOrg, type LocalOrg } from '../../local-org/index';
 import { run } from '../../cli/main';
-import { capturedOutput, syncCli, tempFile } from './helpers/fixture';
+import { capturedOutput, syncCli, tempFile } from '../../test-support/syncFixture';
 
 jest.setTimeout(180_000);
 

@@ -7,12 +7,12 @@ import type { FaultRule, LocalOrg } from '../../local-org/index';
 import {
   addAnswers,
   capturedOutput,
+  expectSameOrg,
   orgContents,
   smallBook,
-  sortedEntries,
   syncCli,
   type SmallBook
-} from './helpers/fixture';
+} from '../../test-support/syncFixture';
 
 jest.setTimeout(120_000);
 
@@ -20,13 +20,6 @@ async function twin(): Promise<SmallBook> {
   const book = await smallBook();
   addAnswers(book);
   return book;
-}
-
-function expectSameOrg(actual: LocalOrg, expected: LocalOrg): void {
-  const a = orgContents(actual);
-  const e = orgContents(expected);
-  expect(sortedEntries(a.responses)).toEqual(sortedEntries(e.responses));
-  expect(sortedEntries(a.snapshots)).toEqual(sortedEntries(e.snapshots));
 }
 
 describe('csm-nps sync under faults', () => {

@@ -2,9 +2,6 @@
 // values escaped — SOQL injection through the config or the data fails), and a CSV file. Plus the Bulk
 // API 2.0 path, which must leave the org exactly as the REST path does.
 
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { LocalOrg } from '../../local-org/index';
 import { connectToOrg } from '../connect';
 import { OrgApi } from '../orgApi';
@@ -16,48 +13,14 @@ import {
   orgContents,
   smallBook,
   sortedEntries,
+  surveyToolMetadata,
   syncCli,
   tempFile,
   writeConfig,
   type SmallBook
-} from './helpers/fixture';
+} from '../../test-support/syncFixture';
 
 jest.setTimeout(120_000);
-
-/** A survey tool's answers object (as Qualtrics or Delighted connectors create), as SFDX source. */
-function surveyToolMetadata(): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'survey-tool-'));
-  const dir = path.join(root, 'objects', 'Survey_Answer__c');
-  mkdirSync(path.join(dir, 'fields'), { recursive: true });
-  const ns = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
-  writeFileSync(
-    path.join(dir, 'Survey_Answer__c.object-meta.xml'),
-    `<?xml version="1.0" encoding="UTF-8"?><CustomObject ${ns}><deploymentStatus>Deployed</deploymentStatus><label>Survey Answer</label><pluralLabel>Survey Answers</pluralLabel><nameField><label>Answer Name</label><type>Text</type></nameField><sharingModel>ReadWrite</sharingModel></CustomObject>`
-  );
-  const field = (name: string, body: string) =>
-    writeFileSync(
-      path.join(dir, 'fields', `${name}.field-meta.xml`),
-      `<?xml version="1.0" encoding="UTF-8"?><CustomField ${ns}><fullName>${name}</fullName><label>${name}</label>${body}</CustomField>`
-    );
-  field(
-    'External_Id__c',
-    '<type>Text</type><length>80</length><externalId>true</externalId><unique>true</unique>'
-  );
-  field('Score__c', '<type>Number</type><precision>4</precision><scale>1</scale>');
-  field('Answered_At__c', '<type>DateTime</type>');
-  field('Answered_On__c', '<type>Date</type>');
-  field(
-    'Account__c',
-    '<type>Lookup</type><referenceTo>Account</referenceTo><relationshipName>Survey_Answers</relationshipName><deleteConstraint>SetNull</deleteConstraint>'
-  );
-  field(
-    'Contact__c',
-    '<type>Lookup</type><referenceTo>Contact</referenceTo><relationshipName>Survey_Answers</relationshipName><deleteConstraint>SetNull</deleteConstraint>'
-  );
-  field('Verbatim__c', '<type>LongTextArea</type><length>32768</length><visibleLines>3</visibleLines>');
-  field('Question__c', '<type>Text</type><length>80</length>');
-  return root;
-}
 
 describe('source "object": a survey tool custom object', () => {
   let book: SmallBook;

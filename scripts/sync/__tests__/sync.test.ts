@@ -12,7 +12,7 @@ import {
   syncCli,
   touchAnswers,
   type SmallBook
-} from './helpers/fixture';
+} from '../../test-support/syncFixture';
 
 jest.setTimeout(60_000);
 

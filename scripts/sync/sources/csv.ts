@@ -7,10 +7,11 @@ import { instantOfLocalNoon, UNASSIGNED, type LocalDayResolver } from 'c/npsCore
 import { CsvFileError, readResponsesCsv, type CsvResponse } from '../../csv/responsesCsv';
 import { METRICS } from '../config';
 import { ConfigError } from '../errors';
+import { fitComment, unstorableSourceId, unstorableTime } from '../limits';
 import { idOf, text } from '../lookups';
 import type { OrgApi } from '../orgApi';
 import { isSalesforceId, soqlStringList } from '../soql';
-import type { Extract, Metric } from './types';
+import { AnswerTable, type Extract, type Metric } from './types';
 
 export const CSV_SOURCE = 'CSV';
 
@@ -48,7 +49,7 @@ export async function extractCsv(
   onProgress: (read: number) => void
 ): Promise<Extract> {
   const extract: Extract = {
-    answers: [],
+    answers: new AnswerTable(),
     rejected: [],
     deletedSourceIds: [],
     read: 0,
@@ -84,7 +85,7 @@ export async function extractCsv(
         const before = rows.get(row.responseId);
         if (before)
           extract.warnings.push(
-            `${file}: response_id "${row.responseId}" is repeated: line ${row.line} replaces line ${before.line}`
+            `${file}: response_id "${row.responseId.slice(0, 60)}" is repeated: line ${row.line} replaces line ${before.line}`
           );
         rows.set(row.responseId, row);
       }
@@ -105,6 +106,25 @@ export async function extractCsv(
       extract.rejected.push({ sourceId, line: row.line, reason });
       extract.rejectedSourceIds.push(sourceId);
     };
+    const idProblem = unstorableSourceId(sourceId);
+    if (idProblem) {
+      // Never in the org (it cannot be): listed by its line only, and not looked up.
+      extract.rejected.push({
+        sourceId: `csv:${basename(file)}:line ${row.line}`,
+        line: row.line,
+        reason: `response_id: ${idProblem}`
+      });
+      continue;
+    }
+    const respondedAt =
+      row.respondedAt.kind === 'instant'
+        ? row.respondedAt.epochMs
+        : instantOfLocalNoon(row.respondedAt.day, resolver);
+    const timeProblem = unstorableTime(respondedAt);
+    if (timeProblem) {
+      reject(`responded_at "${row.respondedAtText.slice(0, 40)}" ${timeProblem}`);
+      continue;
+    }
     if (!(METRICS as readonly string[]).includes(row.metric)) {
       reject(`metric "${row.metric.slice(0, 40)}" is not ${METRICS.map((m) => `"${m}"`).join(' or ')}`);
       continue;
@@ -124,17 +144,18 @@ export async function extractCsv(
       }
       csmId = ids[0];
     }
-    extract.answers.push({
+    extract.answers.add({
       sourceId,
       modstamp: null,
       score: row.score,
-      respondedAt:
-        row.respondedAt.kind === 'instant'
-          ? row.respondedAt.epochMs
-          : instantOfLocalNoon(row.respondedAt.day, resolver),
+      respondedAt,
       accountId: row.account && isSalesforceId(row.account) ? row.account : null,
       contactId: null,
-      comment: row.comment,
+      comment: fitComment(
+        row.comment,
+        `${file}: line ${row.line} (response_id "${(row.responseId as string).slice(0, 40)}")`,
+        extract.warnings
+      ),
       metric: row.metric as Metric,
       ...(csmId === undefined ? {} : { csmId })
     });

@@ -5,10 +5,19 @@
 import { checkNumericScore, instantOfLocalNoon, parseRespondedAt, type LocalDayResolver } from 'c/npsCore';
 import { canonicalMetric } from '../../csv/responsesCsv';
 import { METRICS, type ObjectSourceConfig } from '../config';
+import { fitComment, unstorableSourceId, unstorableTime } from '../limits';
 import { epochOf, fetchByIds, idOf, text } from '../lookups';
 import type { OrgApi, Row } from '../orgApi';
 import { checkFieldPath, describedObject, soqlDateTime, type DescribedObject } from '../soql';
-import { BoundaryTracker, boundaryKey, type Extract, type ExtractWindow, type Metric } from './types';
+import {
+  AnswerTable,
+  BoundaryTracker,
+  boundaryKey,
+  type Extract,
+  type ExtractWindow,
+  type Metric,
+  type SourceAnswer
+} from './types';
 
 export interface ObjectMapping {
   object: string;
@@ -72,7 +81,7 @@ export async function extractObject(
   onProgress: (read: number) => void
 ): Promise<Extract> {
   const extract: Extract = {
-    answers: [],
+    answers: new AnswerTable(),
     rejected: [],
     deletedSourceIds: [],
     read: 0,
@@ -83,6 +92,7 @@ export async function extractObject(
     rejectedSourceIds: []
   };
   const tracker = new BoundaryTracker();
+  const byId = new Map<string, { recordId: string; answer: SourceAnswer }>();
   const reject = (sourceId: string, reason: string) => {
     extract.rejected.push({ sourceId, reason });
     extract.rejectedSourceIds.push(sourceId);
@@ -102,6 +112,11 @@ export async function extractObject(
         });
         continue;
       }
+      const idProblem = unstorableSourceId(sourceId);
+      if (idProblem) {
+        extract.rejected.push({ sourceId: recordId, reason: `${mapping.id}: ${idProblem}` });
+        continue;
+      }
       const score = checkNumericScore(row.get(mapping.score.toLowerCase()) ?? null);
       if (!score.ok) {
         reject(sourceId, `${mapping.score}: ${score.reason}`);
@@ -110,6 +125,15 @@ export async function extractObject(
       const at = parseRespondedAt(text(row, mapping.respondedAt));
       if (!at.ok) {
         reject(sourceId, `${mapping.respondedAt}: ${at.reason}`);
+        continue;
+      }
+      const respondedAt = at.kind === 'instant' ? at.epochMs : instantOfLocalNoon(at.day, resolver);
+      const timeProblem = unstorableTime(respondedAt);
+      if (timeProblem) {
+        reject(
+          sourceId,
+          `${mapping.respondedAt}: "${(text(row, mapping.respondedAt) ?? '').slice(0, 40)}" ${timeProblem}`
+        );
         continue;
       }
       let metric: Metric = config.defaultMetric;
@@ -127,16 +151,36 @@ export async function extractObject(
           metric = canonical as Metric;
         }
       }
-      extract.answers.push({
+      const answer: SourceAnswer = {
         sourceId,
         modstamp,
         score: score.score,
-        respondedAt: at.kind === 'instant' ? at.epochMs : instantOfLocalNoon(at.day, resolver),
+        respondedAt,
         accountId: mapping.account ? idOf(row, mapping.account) : null,
         contactId: mapping.contact ? idOf(row, mapping.contact) : null,
-        comment: mapping.comment ? text(row, mapping.comment) : null,
+        comment: mapping.comment
+          ? fitComment(
+              text(row, mapping.comment),
+              `${mapping.object} ${recordId} (${mapping.id} "${sourceId.slice(0, 40)}")`,
+              extract.warnings
+            )
+          : null,
         metric
-      });
+      };
+      // Two records with one id (a mapped id field that is not unique): one answer, the latest change.
+      const twin = byId.get(sourceId);
+      if (twin) {
+        const keep =
+          twin.answer.modstamp !== null &&
+          (twin.answer.modstamp > modstamp || (twin.answer.modstamp === modstamp && twin.recordId > recordId))
+            ? twin
+            : { recordId, answer };
+        const other = keep === twin ? recordId : twin.recordId;
+        extract.warnings.push(
+          `${mapping.object}: ${mapping.id} "${sourceId.slice(0, 60)}" is on records ${other} and ${keep.recordId}: the one changed last, ${keep.recordId}, is used`
+        );
+        byId.set(sourceId, keep);
+      } else byId.set(sourceId, { recordId, answer });
     }
     onProgress(extract.read);
   });
@@ -156,13 +200,16 @@ export async function extractObject(
   }
   extract.maxModstamp = tracker.max;
   extract.boundary = tracker.boundary;
+  for (const entry of byId.values()) extract.answers.add(entry.answer);
+  byId.clear();
 
   // An answer with a contact but no account: the contact's account.
-  const contacts = new Set(
-    extract.answers
-      .filter((a) => a.accountId === null && a.contactId !== null)
-      .map((a) => a.contactId as string)
-  );
+  const table = extract.answers;
+  const contacts = new Set<string>();
+  for (let i = 0; i < table.length; i++) {
+    const contactId = table.contactId(i);
+    if (table.accountId(i) === null && contactId !== null) contacts.add(contactId);
+  }
   if (contacts.size > 0) {
     const accountOf = new Map<string, string | null>();
     await fetchByIds(
@@ -173,9 +220,10 @@ export async function extractObject(
           accountOf.set((idOf(row, 'Id') as string).slice(0, 15), idOf(row, 'AccountId'));
       }
     );
-    for (const answer of extract.answers) {
-      if (answer.accountId === null && answer.contactId !== null)
-        answer.accountId = accountOf.get(answer.contactId.slice(0, 15)) ?? null;
+    for (let i = 0; i < table.length; i++) {
+      const contactId = table.contactId(i);
+      if (table.accountId(i) === null && contactId !== null)
+        table.setAccount(i, accountOf.get(contactId.slice(0, 15)) ?? null);
     }
   }
   return extract;

@@ -5,12 +5,14 @@
 
 import { checkNumericScore } from 'c/npsCore';
 import type { SurveysConfig } from '../config';
+import { grown, Interner, StringIndex } from '../compact';
 import { epochOf, fetchByIds, idOf, text } from '../lookups';
-import type { OrgApi, Row } from '../orgApi';
+import { throwFailure, type ApiFailure, type OrgApi, type QueryPage, type Row } from '../orgApi';
 import { soqlDateTime, soqlStringList } from '../soql';
 import {
   BoundaryTracker,
   boundaryKey,
+  newExtract,
   type Extract,
   type ExtractWindow,
   type Metric,
@@ -55,7 +57,8 @@ export function metricOf(
   return config.defaultMetric;
 }
 
-export function surveysQuery(config: SurveysConfig, since: number | null): string {
+/** The WHERE clause of the extract (also used by the SurveySubject semi-joins). */
+export function surveysWhere(config: SurveysConfig, since: number | null): string {
   const where = ["Question.QuestionType = 'NPS'"];
   if (since !== null) {
     const at = soqlDateTime(since);
@@ -68,38 +71,89 @@ export function surveysQuery(config: SurveysConfig, since: number | null): strin
     const names = Object.keys(config.questions);
     where.push(names.length > 0 ? `Question.DeveloperName IN (${soqlStringList(names)})` : 'Id = null');
   }
-  return `SELECT ${FIELDS.join(', ')} FROM SurveyQuestionResponse WHERE ${where.join(' AND ')}`;
+  return where.join(' AND ');
 }
 
+export function surveysQuery(config: SurveysConfig, since: number | null): string {
+  return `SELECT ${FIELDS.join(', ')} FROM SurveyQuestionResponse WHERE ${surveysWhere(config, since)}`;
+}
+
+const SUBJECTS = "SELECT ParentId, SubjectId FROM SurveySubject WHERE SubjectEntityType = 'Account'";
+const SUBJECT_ORDER = ' ORDER BY CreatedDate, Id';
+
+/** The account subject of each survey response or invitation (the latest one wins), by 15-character parent Id. */
+class SubjectAccounts {
+  private readonly parents = new StringIndex();
+  private account = new Int32Array(1024);
+
+  constructor(private readonly accounts: Interner) {}
+
+  addRows(rows: Row[]): void {
+    for (const row of rows) {
+      const parent = idOf(row, 'ParentId');
+      const subject = idOf(row, 'SubjectId');
+      if (!parent || !subject) continue;
+      const i = this.parents.add(parent.slice(0, 15));
+      this.account = grown(this.account, i + 1);
+      this.account[i] = this.accounts.add(subject);
+    }
+  }
+
+  get(parent: string | null): string | null {
+    if (!parent) return null;
+    const i = this.parents.get(parent.slice(0, 15));
+    return i < 0 ? null : this.accounts.value(this.account[i] as number);
+  }
+}
+
+/**
+ * Reads the answers changed since the watermark (every answer on a full run) in as few calls as the
+ * data allows, and without holding them as objects: one composite request asks for the first page of
+ * the answers, the deleted answers and the account subjects of the surveys those answers belong to (two
+ * semi-joins on the same filter), the subjects are read to the end, then the answers are read (a page,
+ * or a Bulk API stream) and each goes into the answer table with its account at once. Only answers
+ * whose account must come from their contact wait for one more lookup. Where the org refuses the
+ * semi-joins, the subjects are read by Id list (few answers) or all of them (many).
+ */
 export async function extractSurveys(
   api: OrgApi,
   config: SurveysConfig,
   window: ExtractWindow,
   onProgress: (read: number) => void
 ): Promise<Extract> {
-  const extract: Extract = {
-    answers: [],
-    rejected: [],
-    deletedSourceIds: [],
-    read: 0,
-    skipped: 0,
-    warnings: [],
-    maxModstamp: null,
-    boundary: [],
-    rejectedSourceIds: []
-  };
+  const extract = newExtract();
+  const table = extract.answers;
   const tracker = new BoundaryTracker();
-  interface Pending {
-    answer: Omit<SourceAnswer, 'accountId' | 'contactId'>;
-    responseId: string | null;
-    invitationId: string | null;
-    participantId: string | null;
-    /** The invited contact's account, read with the answer (no extra query). */
-    contactAccountId: string | null;
-  }
-  const pending: Pending[] = [];
+  const soql = surveysQuery(config, window.since);
+  const where = surveysWhere(config, window.since);
+  const deletedSoql =
+    window.since === null
+      ? null
+      : `SELECT Id, SystemModstamp FROM SurveyQuestionResponse WHERE IsDeleted = true AND SystemModstamp >= ${soqlDateTime(window.since)}`;
+  const subjectSoql = (field: 'InvitationId' | 'ResponseId') =>
+    `${SUBJECTS} AND ParentId IN (SELECT ${field} FROM SurveyQuestionResponse WHERE ${where})${SUBJECT_ORDER}`;
+  const queries = [
+    { soql },
+    { soql: subjectSoql('InvitationId') },
+    { soql: subjectSoql('ResponseId') },
+    ...(deletedSoql ? [{ soql: deletedSoql, all: true }] : [])
+  ];
+  const [answersPage, byInvitation, byResponse, deletedPage] = await api.firstPages(queries);
+  if (!answersPage?.page) throwFailure(answersPage?.error as ApiFailure, `query ${soql.slice(0, 120)}`);
 
-  await api.query(surveysQuery(config, window.since), (rows: Row[]) => {
+  const subjects = new SubjectAccounts(table.accounts);
+  const semiJoined = Boolean(byInvitation?.page && byResponse?.page);
+  if (semiJoined) {
+    await api.finish(byInvitation?.page as QueryPage, subjectSoql('InvitationId'), (rows) => subjects.addRows(rows));
+    await api.finish(byResponse?.page as QueryPage, subjectSoql('ResponseId'), (rows) => subjects.addRows(rows));
+  }
+
+  interface Deferred {
+    answer: SourceAnswer;
+    contactId: string;
+  }
+  const deferred: Deferred[] = [];
+  const take = (rows: Row[]) => {
     for (const row of rows) {
       const id = idOf(row, 'Id') as string;
       const modstamp = Math.max(
@@ -121,29 +175,67 @@ export async function extractSurveys(
         extract.rejectedSourceIds.push(id);
         continue;
       }
-      pending.push({
-        answer: {
-          sourceId: id,
-          modstamp,
-          score: score.score,
-          respondedAt: completedAt,
-          comment: null,
-          metric: metricOf(config, text(row, 'Question.DeveloperName'), idOf(row, 'QuestionId'))
-        },
-        responseId: idOf(row, 'ResponseId'),
-        invitationId: idOf(row, 'InvitationId') ?? idOf(row, 'Response.InvitationId'),
-        participantId: idOf(row, 'Invitation.ParticipantId') ?? idOf(row, 'Response.SubmitterId'),
-        contactAccountId: idOf(row, 'Invitation.Contact.AccountId')
-      });
+      const responseId = idOf(row, 'ResponseId');
+      const invitationId = idOf(row, 'InvitationId') ?? idOf(row, 'Response.InvitationId');
+      const participantId = idOf(row, 'Invitation.ParticipantId') ?? idOf(row, 'Response.SubmitterId');
+      const contactId = participantId && participantId.startsWith('003') ? participantId : null;
+      const accountId =
+        subjects.get(responseId) ?? subjects.get(invitationId) ?? idOf(row, 'Invitation.Contact.AccountId');
+      const answer: SourceAnswer = {
+        sourceId: id,
+        modstamp,
+        score: score.score,
+        respondedAt: completedAt,
+        comment: null,
+        metric: metricOf(config, text(row, 'Question.DeveloperName'), idOf(row, 'QuestionId')),
+        accountId,
+        contactId
+      };
+      if (accountId === null && contactId !== null) deferred.push({ answer, contactId });
+      else table.add(answer);
     }
     onProgress(extract.read);
-  });
+  };
 
-  if (window.since !== null) {
-    const deleted = await api.queryRows(
-      `SELECT Id, SystemModstamp FROM SurveyQuestionResponse WHERE IsDeleted = true AND SystemModstamp >= ${soqlDateTime(window.since)}`,
-      { all: true }
-    );
+  const answers = answersPage.page;
+  if (semiJoined) {
+    await api.finish(answers, soql, take);
+  } else {
+    // The org refused the semi-joins: the subjects by Id list (few answers, held meanwhile) or all of them.
+    const large = !answers.done && answers.totalSize >= api.bulkThreshold;
+    if (large) {
+      await api.query(`${SUBJECTS}${SUBJECT_ORDER}`, (rows) => subjects.addRows(rows));
+      await api.finish(answers, soql, take);
+    } else {
+      const held: Row[] = [];
+      await api.finish(answers, soql, (rows) => void held.push(...rows));
+      const parents = new Set<string>();
+      for (const row of held) {
+        for (const path of ['ResponseId', 'InvitationId', 'Response.InvitationId']) {
+          const parent = idOf(row, path);
+          if (parent) parents.add(parent);
+        }
+      }
+      await fetchByIds(
+        api,
+        {
+          select: 'ParentId, SubjectId',
+          from: 'SurveySubject',
+          idField: 'ParentId',
+          ids: parents,
+          where: "SubjectEntityType = 'Account'",
+          orderBy: 'CreatedDate, Id'
+        },
+        (rows) => subjects.addRows(rows)
+      );
+      take(held);
+    }
+  }
+
+  if (deletedSoql) {
+    const deleted: Row[] = [];
+    if (!deletedPage?.page) throwFailure(deletedPage?.error as ApiFailure, `query ${deletedSoql.slice(0, 120)}`);
+    await api.finish(deletedPage.page, deletedSoql, (rows) => void deleted.push(...rows), true);
     for (const row of deleted) {
       const id = idOf(row, 'Id') as string;
       const modstamp = epochOf(row, 'SystemModstamp') ?? 0;
@@ -153,60 +245,20 @@ export async function extractSurveys(
   }
   extract.maxModstamp = tracker.max;
   extract.boundary = tracker.boundary;
-  if (pending.length === 0) return extract;
 
-  // The account each survey is about (SurveySubject), by response or invitation.
-  const subjectAccount = new Map<string, string>();
-  const parents = new Set<string>();
-  for (const p of pending) {
-    if (p.responseId) parents.add(p.responseId);
-    if (p.invitationId) parents.add(p.invitationId);
-  }
-  await fetchByIds(
-    api,
-    {
-      select: 'ParentId, SubjectId',
-      from: 'SurveySubject',
-      idField: 'ParentId',
-      ids: parents,
-      where: "SubjectEntityType = 'Account'",
-      orderBy: 'CreatedDate, Id'
-    },
-    (rows) => {
-      for (const row of rows) {
-        const parent = idOf(row, 'ParentId');
-        const subject = idOf(row, 'SubjectId');
-        if (parent && subject) subjectAccount.set(parent.slice(0, 15), subject);
+  // Participants that are Contacts (key prefix 003) whose account came neither with the answer nor from a subject.
+  if (deferred.length > 0) {
+    const contactAccount = new Map<string, string | null>();
+    await fetchByIds(
+      api,
+      { select: 'Id, AccountId', from: 'Contact', idField: 'Id', ids: deferred.map((d) => d.contactId) },
+      (rows) => {
+        for (const row of rows)
+          contactAccount.set((idOf(row, 'Id') as string).slice(0, 15), idOf(row, 'AccountId'));
       }
-    }
-  );
-
-  // Participants that are Contacts (key prefix 003) whose account did not come with the answer.
-  const contactAccount = new Map<string, string | null>();
-  const contacts = new Set(
-    pending
-      .filter((p) => p.contactAccountId === null && p.participantId?.startsWith('003'))
-      .map((p) => p.participantId as string)
-  );
-  await fetchByIds(
-    api,
-    { select: 'Id, AccountId', from: 'Contact', idField: 'Id', ids: contacts },
-    (rows) => {
-      for (const row of rows)
-        contactAccount.set((idOf(row, 'Id') as string).slice(0, 15), idOf(row, 'AccountId'));
-    }
-  );
-
-  for (const p of pending) {
-    const contactId = p.participantId && p.participantId.startsWith('003') ? p.participantId : null;
-    const subject =
-      (p.responseId ? subjectAccount.get(p.responseId.slice(0, 15)) : undefined) ??
-      (p.invitationId ? subjectAccount.get(p.invitationId.slice(0, 15)) : undefined);
-    const accountId =
-      subject ??
-      p.contactAccountId ??
-      (contactId ? (contactAccount.get(contactId.slice(0, 15)) ?? null) : null);
-    extract.answers.push({ ...p.answer, accountId, contactId });
+    );
+    for (const d of deferred)
+      table.add({ ...d.answer, accountId: contactAccount.get(d.contactId.slice(0, 15)) ?? null });
   }
   return extract;
 }

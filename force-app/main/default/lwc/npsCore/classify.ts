@@ -49,11 +49,20 @@ export function checkNumericScore(value: unknown): ParsedScore {
   if (value === null || value === undefined) return { ok: false, reason: 'score is empty: expected a whole number from 0 to 10' };
   if (typeof value === 'string') return parseScore(value);
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    return { ok: false, reason: `score ${clip(String(value))} is not a number: expected a whole number from 0 to 10` };
+    return { ok: false, reason: `score ${clip(shown(value))} is not a number: expected a whole number from 0 to 10` };
   }
   if (!Number.isInteger(value)) return { ok: false, reason: `score ${value} is not a whole number: expected 0 to 10` };
   if (value < 0 || value > 10) return { ok: false, reason: `score ${value} is out of range: expected a whole number from 0 to 10` };
   return { ok: true, score: value };
+}
+
+/** A value as text for a message; never throws (String() does on an object without a usable toString). */
+function shown(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 /** Shortens user text quoted in a message so that one bad cell cannot flood a log. */

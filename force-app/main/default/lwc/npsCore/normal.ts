@@ -78,10 +78,18 @@ export function normalQuantile(p: number): number {
   return z;
 }
 
+// The last level asked for and its z: every group of a report asks for the same one, twice.
+let lastConfidence = Number.NaN;
+let lastZ = Number.NaN;
+
 /** z of a two-sided interval at a confidence level (0.95 → 1.959963984540054). */
 export function zForConfidence(confidence: number): number {
+  if (confidence === lastConfidence) return lastZ;
   if (!(confidence > 0 && confidence < 1)) {
     throw new RangeError(`Confidence level must be between 0 and 1 (e.g. 0.95), got ${confidence}`);
   }
-  return normalQuantile(1 - (1 - confidence) / 2);
+  const z = normalQuantile(1 - (1 - confidence) / 2);
+  lastConfidence = confidence;
+  lastZ = z;
+  return z;
 }

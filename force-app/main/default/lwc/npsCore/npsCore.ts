@@ -39,6 +39,7 @@ export {
   LocalDayResolver,
   localDayOfParsed,
   parseRespondedAt,
+  parseRespondedAtCodes,
   PERIOD_TYPES,
   periodIndexOfDay,
   periodIndexOfLabel,

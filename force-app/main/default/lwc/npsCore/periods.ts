@@ -326,6 +326,11 @@ const DATE_TIME =
  */
 export function parseRespondedAt(text: string | null | undefined): ParsedInstant {
   const raw = (text ?? '').trim();
+  return parseCommonShape(raw) ?? parseRespondedAtBySyntax(raw);
+}
+
+/** parseRespondedAt through the regular expressions alone (every shape; exported for tests). */
+export function parseRespondedAtBySyntax(raw: string): ParsedInstant {
   const accepted = 'expected YYYY-MM-DD or an ISO 8601 date-time with offset, e.g. 2026-03-31T14:05:00Z';
   if (raw === '') return { ok: false, reason: `date is empty: ${accepted}` };
   const shown = raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
@@ -357,6 +362,109 @@ export function parseRespondedAt(text: string | null | undefined): ParsedInstant
     offsetMinutes = (dt[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
   }
   const localMs = dayFromCivil(year, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + Math.round(fraction * 1000);
+  return { ok: true, kind: 'instant', epochMs: localMs - offsetMinutes * 60_000 };
+}
+
+const CODE_0 = 48;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Value of the two decimal digits at codes[at], or −1 when either is not a digit. */
+function twoDigits(codes: Uint8Array, at: number): number {
+  const tens = (codes[at] as number) - CODE_0;
+  const ones = (codes[at + 1] as number) - CODE_0;
+  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) return 29;
+  return DAYS_IN_MONTH[month - 1] as number;
+}
+
+/** Day number of the first of each month of 1900–2099 (0: not computed yet), so a date costs one read. */
+const MONTH_START_FIRST_YEAR = 1900;
+const monthStartDays = new Int32Array(200 * 12);
+
+function dayOfCivil(year: number, month: number, day: number): number {
+  const slot = (year - MONTH_START_FIRST_YEAR) * 12 + month - 1;
+  if (slot < 0 || slot >= monthStartDays.length) return dayFromCivil(year, month, day);
+  let first = monthStartDays[slot] as number;
+  if (first === 0) {
+    first = dayFromCivil(year, month, 1);
+    monthStartDays[slot] = first; // 1970-01-01 itself stays 0 and is recomputed: harmless
+  }
+  return first + day - 1;
+}
+
+/** The longest common shape: 2026-03-31T14:05:00.123+05:30. */
+const COMMON_SHAPE_MAX = 29;
+const scratch = new Uint8Array(COMMON_SHAPE_MAX);
+
+function parseCommonShape(raw: string): ParsedInstant | null {
+  const length = raw.length;
+  if (length > COMMON_SHAPE_MAX) return null;
+  for (let i = 0; i < length; i++) {
+    const code = raw.charCodeAt(i);
+    if (code > 0x7f) return null;
+    scratch[i] = code;
+  }
+  return parseRespondedAtCodes(scratch, 0, length);
+}
+
+/**
+ * parseRespondedAt for the shapes nearly every file uses — `YYYY-MM-DD` and
+ * `YYYY-MM-DDThh:mm:ss[.f{1,3}](Z|±hh:mm)` — read from ASCII codes (a CSV cell's bytes, without making a
+ * string) instead of through the regular expressions. Returns null for any other text (surrounding
+ * spaces included) and for a date, time or offset out of range: parseRespondedAt on the text then gives
+ * the verdict and its reason. When not null, the result is the one parseRespondedAt gives for that text.
+ */
+export function parseRespondedAtCodes(codes: Uint8Array, start: number, end: number): ParsedInstant | null {
+  const length = end - start;
+  if (length !== 10 && (length < 20 || length > COMMON_SHAPE_MAX)) return null;
+  if (codes[start + 4] !== 45 || codes[start + 7] !== 45) return null; // '-'
+  const century = twoDigits(codes, start);
+  const yearOfCentury = twoDigits(codes, start + 2);
+  const month = twoDigits(codes, start + 5);
+  const day = twoDigits(codes, start + 8);
+  if (century < 0 || yearOfCentury < 0 || month < 1 || month > 12 || day < 1) return null;
+  const year = century * 100 + yearOfCentury;
+  if (day > daysInMonth(year, month)) return null;
+  if (length === 10) return { ok: true, kind: 'date', day: dayOfCivil(year, month, day) };
+  const separator = codes[start + 10];
+  if (separator !== 84 && separator !== 116 && separator !== 32) return null; // 'T', 't', ' '
+  if (codes[start + 13] !== 58 || codes[start + 16] !== 58) return null; // ':'
+  const hour = twoDigits(codes, start + 11);
+  const minute = twoDigits(codes, start + 14);
+  const second = twoDigits(codes, start + 17);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return null;
+  let at = start + 19;
+  let millis = 0;
+  const mark = codes[at];
+  if (mark === 46 || mark === 44) {
+    // '.' or ','. Up to 3 digits are whole milliseconds, as Math.round(Number(`0.${digits}`) * 1000) gives.
+    let digits = 0;
+    while (digits < 4 && at + 1 + digits < end) {
+      const digit = (codes[at + 1 + digits] as number) - CODE_0;
+      if (digit < 0 || digit > 9) break;
+      millis = millis * 10 + digit;
+      digits++;
+    }
+    if (digits === 0 || digits > 3) return null;
+    millis *= digits === 1 ? 100 : digits === 2 ? 10 : 1;
+    at += 1 + digits;
+  }
+  let offsetMinutes: number;
+  const sign = codes[at];
+  if ((sign === 90 || sign === 122) && at + 1 === end) {
+    offsetMinutes = 0; // 'Z', 'z'
+  } else if ((sign === 43 || sign === 45) && at + 6 === end && codes[at + 3] === 58) {
+    const offsetHours = twoDigits(codes, at + 1);
+    const offsetMins = twoDigits(codes, at + 4);
+    if (offsetHours < 0 || offsetHours > 14 || offsetMins < 0 || offsetMins > 59) return null;
+    offsetMinutes = (sign === 45 ? -1 : 1) * (offsetHours * 60 + offsetMins);
+  } else {
+    return null;
+  }
+  const localMs = dayOfCivil(year, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
   return { ok: true, kind: 'instant', epochMs: localMs - offsetMinutes * 60_000 };
 }
 
