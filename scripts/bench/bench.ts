@@ -1,18 +1,29 @@
-// `npm run bench`: throughput and memory of the NPS core and of `csm-nps report`, measured against an
-// alternative on the same data in the same run, not asserted. Prints a table (or one JSON object with
-// --json). Targets are printed next to the figures, met or not.
+// `npm run bench`: every figure of issue 8 from one run, each measured against an alternative on the same
+// data in the same run, not asserted. Prints a table (or one JSON object with --json). Targets are printed
+// next to the figures: MET, MISSED, or NOT MEASURED (a target is never judged on a smaller size than stated).
+// Parts, in order:
+//   core and report (coreAndReport.ts)  the core alone; `csm-nps report` on a CSV against DuckDB
+//   sync (syncBench.ts)                 `csm-nps sync` against the obvious script on the local org at
+//                                       10,000, 100,000 and 1,000,000 answers; incremental syncs; memory growth
+//   render (renderPart.ts)              NPS by CSM, 200 CSMs × 24 months, in Chromium (where installed)
 //
-//   npm run bench                       full run (1,000,000 and 10,000,000 answers; 5 timed runs each)
-//   npm run bench -- --quick            smaller (100,000 answers, 1 run)
+//   npm run bench                       full run (core 1M and 10M answers, report 1M rows, sync up to 1M; 5 runs)
+//   npm run bench -- --quick            smaller (core and report 100,000; sync 10,000 and 100,000; 1 run):
+//                                       the 1,000,000 targets print NOT MEASURED
 //   npm run bench -- --json             one JSON object with every figure and raw measurement
-//   npm run bench -- --runs 5           timed runs of each contender (median reported)
+//   npm run bench -- --runs 5           timed runs of each report contender (median reported)
+//   npm run bench -- --skip-sync        partial run: no sync part (no local orgs)
+//   npm run bench -- --skip-render      partial run: no render part (no Chromium)
 //   npm run bench -- --compare-cli PATH also time another csm-nps build (e.g. the previous commit's bin)
 //
-// Each part of the bench is a function returning a BenchPart (figures.ts); add new parts to `parts`.
+// Each part of the bench is a function returning a BenchPart (figures.ts); add new parts to `parts`. A part
+// that fails is reported as a FAILED line (and the exit status is 1); the other parts still print.
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchCoreAndReport, runDuckDbChild } from './coreAndReport';
 import { formatFigures, type BenchPart } from './figures';
+import { benchRender } from './renderPart';
+import { runSyncBench } from './syncBench';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(name);
@@ -34,8 +45,22 @@ async function main(): Promise<void> {
   };
   const loadBefore = loadavg();
   const parts: BenchPart[] = [];
-  parts.push(
-    await benchCoreAndReport({
+  const runPart = async (name: string, part: () => Promise<BenchPart>): Promise<void> => {
+    try {
+      parts.push(await part());
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`bench part "${name}" failed: ${error instanceof Error ? error.stack : message}\n`);
+      process.exitCode = 1;
+      parts.push({
+        name,
+        figures: [{ name: `${name}: FAILED`, value: null, unit: '', note: message.split('\n')[0] ?? message }],
+        details: { error: message }
+      });
+    }
+  };
+  await runPart('coreAndReport', () =>
+    benchCoreAndReport({
       quick,
       log,
       runs,
@@ -44,12 +69,15 @@ async function main(): Promise<void> {
       compareCliBin: valueOf('--compare-cli')
     })
   );
+  if (!flag('--skip-sync')) await runPart('sync', () => runSyncBench({ quick, log }));
+  if (!flag('--skip-render')) await runPart('render', () => benchRender({ log }));
 
   if (asJson) {
     const output = {
       node: process.version,
       quick,
       runs,
+      skipped: ['--skip-sync', '--skip-render'].filter(flag).map((f) => f.slice('--skip-'.length)),
       figures: parts.flatMap((p) => p.figures),
       ...Object.fromEntries(parts.map((p) => [p.name, p.details]))
     };

@@ -29,6 +29,7 @@ export interface CoreAndReportOptions extends BenchOptions {
 const CSMS = 200;
 const CORE_TARGET = 10e6;
 const REPORT_TARGET_RATIO = 2;
+const REPORT_TARGET_ROWS = 1_000_000;
 const DUCKDB_THREADS = 2;
 
 /** The comparable part of one group, as both sides compute it. */
@@ -289,7 +290,7 @@ export async function benchCoreAndReport(options: CoreAndReportOptions): Promise
   }
 
   // --- csm-nps report against DuckDB, same file, same run ---
-  const rows = quick ? 100_000 : 1_000_000;
+  const rows = quick ? 100_000 : REPORT_TARGET_ROWS;
   const dir = mkdtempSync(path.join(tmpdir(), 'csm-nps-bench-'));
   try {
     const csv = path.join(dir, 'answers.csv');
@@ -362,6 +363,8 @@ export async function benchCoreAndReport(options: CoreAndReportOptions): Promise
     const label = `${fmt(rows)}-row CSV`;
     const medianNote = runs === 1 ? '1 run' : `median of ${runs}`;
     const ratioNote = runs === 1 ? '1 run' : 'median of the per-run ratios';
+    // The target is for the 1,000,000-row CSV: a smaller file never meets or misses it.
+    const quickNote = `--quick: ${fmt(rows)} rows, the target is for ${fmt(REPORT_TARGET_ROWS)}`;
     figures.push(
       { name: `csm-nps report (command), ${label}`, value: cliRuns.median, unit: 's', note: `${medianNote}; ${fmt(Math.round(rows / cliRuns.median / 1e3))} k rows/s; peak RSS ${cliPeak?.toFixed(0) ?? 'n/a'} MiB` },
       { name: `DuckDB ${DUCKDB_THREADS} threads (command), ${label}`, value: duckCliRuns.median, unit: 's', note: `${medianNote}; node + @duckdb/node-api; peak RSS ${duckPeak?.toFixed(0) ?? 'n/a'} MiB` },
@@ -370,8 +373,8 @@ export async function benchCoreAndReport(options: CoreAndReportOptions): Promise
         value: cliRatio,
         unit: '×',
         target: `≤ ${REPORT_TARGET_RATIO}×`,
-        met: cliRatio <= REPORT_TARGET_RATIO && equal,
-        note: ratioNote
+        met: quick ? null : cliRatio <= REPORT_TARGET_RATIO && equal,
+        note: quick ? `${ratioNote}; ${quickNote}` : ratioNote
       },
       { name: `csm-nps report (in process), ${label}`, value: inRuns.median, unit: 's', note: `${medianNote}; buildReport + JSON` },
       { name: `DuckDB ${DUCKDB_THREADS} threads (in process), ${label}`, value: duckInRuns.median, unit: 's', note: `${medianNote}; instance + query + rows` },
@@ -380,8 +383,8 @@ export async function benchCoreAndReport(options: CoreAndReportOptions): Promise
         value: inRatio,
         unit: '×',
         target: `≤ ${REPORT_TARGET_RATIO}×`,
-        met: inRatio <= REPORT_TARGET_RATIO && equal,
-        note: ratioNote
+        met: quick ? null : inRatio <= REPORT_TARGET_RATIO && equal,
+        note: quick ? `${ratioNote}; ${quickNote}` : ratioNote
       },
       {
         name: 'report and DuckDB give the same groups',

@@ -31,7 +31,12 @@ export function formatFigures(parts: readonly BenchPart[]): string {
   const width = Math.max(...figures.map((f) => f.name.length));
   const lines: string[] = [];
   for (const f of figures) {
-    const value = f.value === null ? 'n/a' : f.value.toFixed(Math.abs(f.value) >= 100 ? 0 : 2);
+    const value =
+      f.value === null
+        ? 'n/a'
+        : Number.isInteger(f.value)
+          ? String(f.value)
+          : f.value.toFixed(Math.abs(f.value) >= 100 ? 0 : 2);
     const verdict = f.met === undefined ? '' : f.met === null ? 'NOT MEASURED' : f.met ? 'MET' : 'MISSED';
     const target = f.target ? `  target ${f.target} ${verdict}` : '';
     lines.push(`${f.name.padEnd(width)}  ${value.padStart(8)} ${f.unit}${target}${f.note ? `  (${f.note})` : ''}`);

@@ -12,7 +12,12 @@
 //      must have computed the same thing, else the figures are flagged;
 //   5. on copy A: a sync with no change, and a sync after 1,000 new answers (500 survey submissions,
 //      each with the company and the CSM question), API calls and time.
+// Then the memory growth of `csm-nps sync` (issue 8, item 4): its peak RSS at each size, and 1M ÷ 10k.
 // The local org runs in this process (its CPU is not the child's); the measured processes are children.
+//
+// The 1,000,000-answer targets (≤ 40 calls, ≤ 300 MB, ≥ 10× fewer calls than the obvious script, flat
+// memory) are judged on the 1,000,000-answer org only: with --quick (10,000 and 100,000) they print NOT
+// MEASURED, never MET or MISSED on a smaller org.
 
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,16 +26,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalOrg, type LocalOrg } from '../local-org/index';
 import { findProjectRoot } from '../metadata/paths';
-
-/** One line of the benchmark table (the same shape as bench.ts's figures). */
-export interface Figure {
-  name: string;
-  value: number | null;
-  unit: string;
-  target?: string;
-  met?: boolean | null;
-  note?: string;
-}
+import type { BenchPart, Figure } from './figures';
 
 export interface SyncBenchOptions {
   /** Answers in the generated orgs (default 10,000, 100,000 and 1,000,000; `quick` drops 1,000,000). */
@@ -137,10 +133,14 @@ function sameTables(a: Map<string, string>, b: Map<string, string>): { same: boo
   return { same: true, detail: `${fmt(a.size)} snapshots identical (responses and NPS)` };
 }
 
-/** The obvious script, bundled like the CLI (esbuild, packages external) so both start the same way. */
-async function buildObviousScript(root: string, dir: string): Promise<string> {
+/**
+ * The obvious script, bundled like the CLI (esbuild, packages external) so both start the same way.
+ * Written into dist/ (git-ignored): packages are external, so the bundle must sit where Node finds the
+ * project's node_modules (a bundle in the temporary folder cannot import jsforce).
+ */
+async function buildObviousScript(root: string): Promise<string> {
   const { build } = await import('esbuild');
-  const outfile = path.join(dir, 'obvious-sync.mjs');
+  const outfile = path.join(root, 'dist', 'bench-obvious-sync.mjs');
   await build({
     entryPoints: [path.join(root, 'scripts/bench/obviousSync.ts')],
     outfile,
@@ -219,20 +219,47 @@ function addAnswers(org: LocalOrg, answers: number, seed: number): void {
   }
 }
 
-export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Figure[]> {
+const MILLION = 1_000_000;
+const API_CALLS_TARGET = 40;
+const RSS_TARGET_MB = 300;
+const OBVIOUS_RATIO_TARGET = 10;
+/** The sizes of the memory-growth figure (issue 8, item 4). */
+const MEMORY_SIZES = [10_000, 100_000, MILLION];
+
+const mbOf = (mibValue: number): number => mibValue * 1.048576;
+
+/** What one size measured, kept for the JSON output. */
+interface SizeDetails {
+  answers: number;
+  accounts: number;
+  csms: number;
+  responses: number;
+  snapshots: number;
+  ours: RunFigures;
+  noChange: RunFigures;
+  afterNewAnswers: RunFigures & { newAnswers: number };
+  obvious: (RunFigures & { sameResult: boolean; check: string }) | null;
+}
+
+export async function runSyncBench(options: SyncBenchOptions = {}): Promise<BenchPart> {
   const log = options.log ?? (() => {});
-  const sizes = options.sizes ?? (options.quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000]);
+  const sizes = options.sizes ?? (options.quick ? [10_000, 100_000] : [10_000, 100_000, MILLION]);
   const withObvious = options.obvious ?? true;
   const newAnswers = options.newAnswers ?? 1000;
   const seed = options.seed ?? 'bench';
   const root = findProjectRoot(path.dirname(fileURLToPath(import.meta.url)));
   const cli = path.join(root, 'bin', 'csm-nps.mjs');
   const figures: Figure[] = [];
+  const details: SizeDetails[] = [];
+  const notRun = options.quick
+    ? `--quick: the ${fmt(MILLION)}-answer org is not run`
+    : `the ${fmt(MILLION)}-answer org was not run`;
   const dir = mkdtempSync(path.join(tmpdir(), 'csm-nps-sync-bench-'));
   try {
-    const obviousScript = withObvious ? await buildObviousScript(root, dir) : null;
+    const obviousScript = withObvious ? await buildObviousScript(root) : null;
     for (const size of sizes) {
       const label = `${fmt(size)} answers`;
+      const atTargetSize = size === MILLION;
       const dbA = path.join(dir, `org-${size}-a.db`);
       const dbB = path.join(dir, `org-${size}-b.db`);
       log(`Sync: generating the local org with ${label}…`);
@@ -247,11 +274,11 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Figu
 
       // --- ours -----------------------------------------------------------------------------------
       const orgA = await startLocalOrg({ seed, db: dbA });
-      let ours: RunFigures;
+      let measured: SizeDetails;
       let oursTable: Map<string, string>;
       try {
         log(`Sync: csm-nps sync, first run on ${label} (${fmt(accounts)} accounts, ${fmt(csms)} CSMs)…`);
-        ours = await measureRun(orgA, [cli, 'sync', '--json'], dir, 'csm-nps sync');
+        const ours = await measureRun(orgA, [cli, 'sync', '--json'], dir, 'csm-nps sync');
         oursTable = snapshotTable(orgA);
         const responses = countOf(orgA, 'SELECT Id FROM NPS_Response__c');
         figures.push(
@@ -259,7 +286,7 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Figu
             name: `sync ${label}: API calls, csm-nps sync (first run)`,
             value: ours.calls,
             unit: 'calls',
-            ...(size === 1_000_000 ? { target: '≤ 40', met: ours.calls <= 40 } : {}),
+            ...(atTargetSize ? { target: `≤ ${API_CALLS_TARGET}`, met: ours.calls <= API_CALLS_TARGET } : {}),
             note: `${fmt(responses)} responses, ${fmt(oursTable.size)} snapshots; by phase ${JSON.stringify(ours.summary.apiCallsByPhase)}`
           },
           { name: `sync ${label}: wall time, csm-nps sync`, value: ours.seconds, unit: 's' },
@@ -267,8 +294,11 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Figu
             name: `sync ${label}: peak RSS, csm-nps sync`,
             value: ours.peakRssMiB,
             unit: 'MiB',
-            ...(size === 1_000_000
-              ? { target: '≤ 300 MB', met: ours.peakRssMiB !== null && ours.peakRssMiB * 1.048576 <= 300 }
+            ...(atTargetSize
+              ? {
+                  target: `≤ ${RSS_TARGET_MB} MB`,
+                  met: ours.peakRssMiB === null ? null : mbOf(ours.peakRssMiB) <= RSS_TARGET_MB
+                }
               : {})
           }
         );
@@ -309,6 +339,18 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Figu
             unit: 'MiB'
           }
         );
+        measured = {
+          answers: size,
+          accounts,
+          csms,
+          responses,
+          snapshots: oursTable.size,
+          ours,
+          noChange: none,
+          afterNewAnswers: { ...more, newAnswers },
+          obvious: null
+        };
+        details.push(measured);
       } finally {
         await orgA.close();
       }
@@ -321,6 +363,9 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Figu
           log(`Sync: the obvious script (query autoFetch, upserts 200 at a time) on ${label}…`);
           const obvious = await measureRun(orgB, [obviousScript], dir, 'the obvious script');
           const check = sameTables(oursTable, snapshotTable(orgB));
+          const ours = measured.ours;
+          measured.obvious = { ...obvious, sameResult: check.same, check: check.detail };
+          const callRatio = obvious.calls / ours.calls;
           figures.push(
             {
               name: `sync ${label}: API calls, obvious script`,
@@ -330,10 +375,11 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Figu
             },
             {
               name: `sync ${label}: API calls, obvious ÷ csm-nps sync`,
-              value: obvious.calls / ours.calls,
+              value: callRatio,
               unit: '×',
-              target: '≥ 10',
-              met: obvious.calls / ours.calls >= 10
+              ...(atTargetSize
+                ? { target: `≥ ${OBVIOUS_RATIO_TARGET}`, met: callRatio >= OBVIOUS_RATIO_TARGET && check.same }
+                : { note: `the ≥ ${OBVIOUS_RATIO_TARGET} target is judged at ${fmt(MILLION)} answers` })
             },
             { name: `sync ${label}: wall time, obvious script`, value: obvious.seconds, unit: 's' },
             {
@@ -360,5 +406,90 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Figu
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return figures;
+
+  // --- the 1,000,000-answer targets, when that size was not run -----------------------------------
+  const million = details.find((d) => d.answers === MILLION);
+  if (!million) {
+    const note = `${notRun}; the target is for ${fmt(MILLION)} answers`;
+    figures.push(
+      {
+        name: `sync ${fmt(MILLION)} answers: API calls, csm-nps sync (first run)`,
+        value: null,
+        unit: 'calls',
+        target: `≤ ${API_CALLS_TARGET}`,
+        met: null,
+        note
+      },
+      {
+        name: `sync ${fmt(MILLION)} answers: peak RSS, csm-nps sync`,
+        value: null,
+        unit: 'MiB',
+        target: `≤ ${RSS_TARGET_MB} MB`,
+        met: null,
+        note
+      },
+      ...(withObvious
+        ? [
+            {
+              name: `sync ${fmt(MILLION)} answers: API calls, obvious ÷ csm-nps sync`,
+              value: null,
+              unit: '×',
+              target: `≥ ${OBVIOUS_RATIO_TARGET}`,
+              met: null,
+              note
+            }
+          ]
+        : [])
+    );
+  }
+
+  // --- memory growth (issue 8, item 4): peak RSS of csm-nps sync by size ---------------------------
+  const peakAt = (answers: number): number | null =>
+    details.find((d) => d.answers === answers)?.ours.peakRssMiB ?? null;
+  for (const answers of MEMORY_SIZES) {
+    const ran = details.some((d) => d.answers === answers);
+    figures.push({
+      name: `memory growth: peak RSS of csm-nps sync, ${fmt(answers)} answers`,
+      value: peakAt(answers),
+      unit: 'MiB',
+      ...(ran ? {} : { note: answers === MILLION ? notRun : 'not run' })
+    });
+  }
+  const small = peakAt(10_000);
+  const middle = peakAt(100_000);
+  const large = peakAt(MILLION);
+  if (middle !== null && small !== null)
+    figures.push({
+      name: `memory growth: peak RSS, ${fmt(100_000)} ÷ ${fmt(10_000)} answers`,
+      value: middle / small,
+      unit: '×',
+      note: '1.00 is flat'
+    });
+  figures.push({
+    name: `memory growth: peak RSS, ${fmt(MILLION)} ÷ ${fmt(10_000)} answers`,
+    value: large !== null && small !== null ? large / small : null,
+    unit: '×',
+    target: `flat (${fmt(MILLION)}-answer peak ≤ ${RSS_TARGET_MB} MB)`,
+    met: large === null ? null : mbOf(large) <= RSS_TARGET_MB,
+    note:
+      large === null
+        ? `${notRun}; the target is for ${fmt(MILLION)} answers`
+        : `${fmt(MILLION)}-answer peak ${mbOf(large).toFixed(0)} MB; 1.00 is flat`
+  });
+
+  return {
+    name: 'sync',
+    figures,
+    details: {
+      sizes,
+      newAnswers,
+      seed,
+      obviousScript: withObvious,
+      runs: details,
+      memoryGrowth: {
+        peakRssMiB: Object.fromEntries(MEMORY_SIZES.map((answers) => [String(answers), peakAt(answers)])),
+        ratioMillionToTenThousand: large !== null && small !== null ? large / small : null
+      }
+    }
+  };
 }

@@ -5,6 +5,7 @@
 // hands over a reused view whose CSM and metric are already small integers (the same name always gets
 // the same number), for callers that only count. Both validate the same way and reject the same rows.
 
+import { isUtf8 } from 'node:buffer';
 import type { CsvError } from 'csv-parse';
 import { clip, parseRespondedAt, parseRespondedAtCodes, parseScore, UNASSIGNED } from 'c/npsCore';
 import { ByteKeyTable, RepeatedKeyFinder } from './byteKeyTable';
@@ -99,6 +100,8 @@ export interface CsvReadOptions extends CsvRecordsOptions {
   findRepeatedIds?: boolean;
 }
 
+/** U+FFFD REPLACEMENT CHARACTER in UTF-8. */
+const REPLACEMENT_UTF8 = Buffer.from([0xef, 0xbf, 0xbd]);
 const DIGIT_0 = 48;
 
 /**
@@ -176,6 +179,18 @@ export class ResponsesCsvScan implements CsvRecordSink {
     }
     this.summary.rowsRead++;
     if (count !== this.headerWidth) return this.rejectWidth(line, count);
+    if (count > 0) {
+      const span = bytes.subarray(starts[0] as number, ends[count - 1] as number);
+      if (!isUtf8(span) || span.includes(REPLACEMENT_UTF8)) {
+        let field = 0;
+        while (field < count - 1) {
+          const cell = bytes.subarray(starts[field] as number, ends[field] as number);
+          if (!isUtf8(cell) || cell.includes(REPLACEMENT_UTF8)) break;
+          field++;
+        }
+        return this.rejectEncoding(line, field);
+      }
+    }
     let start = starts[this.colScore] as number;
     let end = ends[this.colScore] as number;
     // The common shapes "0"…"9" and "10" directly; anything else through parseScore for its verdict.
@@ -237,6 +252,9 @@ export class ResponsesCsvScan implements CsvRecordSink {
     }
     this.summary.rowsRead++;
     if (record.length !== this.headerWidth) return this.rejectWidth(line, record.length);
+    // csv-parse decodes as UTF-8 and turns bytes that are not UTF-8 into U+FFFD.
+    const damaged = record.findIndex((field) => field.includes('\ufffd'));
+    if (damaged !== -1) return this.rejectEncoding(line, damaged);
     const score = parseScore(record[this.colScore]);
     if (!score.ok) return this.reject(line, score.reason);
     const respondedAtText = (record[this.colAt] as string).trim();
@@ -249,6 +267,18 @@ export class ResponsesCsvScan implements CsvRecordSink {
       this.keepIdText(ordinal, record[this.colId] as string);
     this.answer.fromText(line, ordinal, score.score, respondedAt, respondedAtText, csmId, metricId, record);
     this.handlers.answer(this.answer, this);
+  }
+
+  /**
+   * A row with bytes that are not UTF-8 (or U+FFFD, what a wrong decoding left behind) is rejected rather
+   * than loaded with its text silently altered.
+   */
+  private rejectEncoding(line: number, field: number): void {
+    const name = [...(this.header ?? new Map<Column, number>())].find(([, index]) => index === field)?.[0];
+    this.reject(
+      line,
+      `${name ? `column "${name}"` : `field ${field + 1}`} is not valid UTF-8 (bytes that are not UTF-8, or U+FFFD left by an earlier wrong decoding): save the file as UTF-8 and run again`
+    );
   }
 
   unreadable(line: number, error: CsvError): void {

@@ -1,5 +1,6 @@
 // `npx tsx scripts/demo/measureRender.ts`: prints the render time of NPS by CSM (200 CSMs × 24 months) in
-// Chromium. `npm run bench` calls measureNpsByCsmRender() itself.
+// Chromium (/usr/bin/chromium, or CHROMIUM_PATH), on its own. `npm run bench` measures the same figure in
+// its render part (scripts/bench/renderPart.ts calls measureNpsByCsmRender()).
 import { measureNpsByCsmRender } from './renderBench';
 
 measureNpsByCsmRender({ log: (line) => process.stderr.write(`${line}\n`) }).then(

@@ -226,6 +226,12 @@ export class LocalOrgServer {
     );
   }
 
+  /** A composite subrequest: logged (with its query string) like a call of its own, then dispatched. */
+  private async dispatchLogged(ctx: HttpContext, seg: string[]): Promise<void> {
+    this.parts.log?.(`  subrequest ${ctx.method} ${ctx.path}${ctx.url.search}`);
+    await this.dispatch(ctx, seg);
+  }
+
   private async dispatch(ctx: HttpContext, seg: string[]): Promise<void> {
     const deps = this.parts;
     const [a, b, c, d, e] = seg;
@@ -283,11 +289,11 @@ export class LocalOrgServer {
         return;
       case 'composite':
         if (b === undefined) {
-          await composite(ctx, (sub, segments) => this.dispatch(sub, segments), deps.instanceUrl());
+          await composite(ctx, (sub, segments) => this.dispatchLogged(sub, segments), deps.instanceUrl());
           return;
         }
         if (b === 'batch' && c === undefined) {
-          await compositeBatch(ctx, (sub, segments) => this.dispatch(sub, segments), deps.instanceUrl(), (n) => {
+          await compositeBatch(ctx, (sub, segments) => this.dispatchLogged(sub, segments), deps.instanceUrl(), (n) => {
             deps.usage.used += n;
           });
           return;

@@ -9,8 +9,8 @@ export const SOURCE_ID_MAX_LENGTH = 255;
 export const COMMENT_MAX_LENGTH = 32_768;
 
 /** Salesforce Date and DateTime fields hold 1700-01-01T00:00:00Z to 4000-12-31T00:00:00Z (SOAP API Developer Guide, "Primitive Data Types"). */
-const EARLIEST = Date.UTC(1700, 0, 1);
-const LATEST = Date.UTC(4000, 11, 31);
+export const EARLIEST = Date.UTC(1700, 0, 1);
+export const LATEST = Date.UTC(4000, 11, 31);
 
 /** Why an answer time cannot be stored in Responded_At__c ("is outside …"), or null when it can. */
 export function unstorableTime(epochMs: number): string | null {

@@ -7,9 +7,11 @@
 import {
   checkNumericScore,
   computeGroupResults,
+  formatDay,
   GOAL_PICKLIST,
   LocalDayResolver,
   NpsAggregator,
+  periodIndexOfDay,
   periodIndexOfLabel,
   periodIndexOfMonth,
   periodLabel,
@@ -23,6 +25,7 @@ import {
 } from 'c/npsCore';
 import { epochOf, idOf, text } from './lookups';
 import type { OrgApi, QueryItem, Row } from './orgApi';
+import { EARLIEST, LATEST, unstorableTime } from './limits';
 import { RESPONSE_OBJECT, type ResponseValues } from './responses';
 import { soqlDateTime, soqlString, soqlStringList } from './soql';
 
@@ -73,6 +76,28 @@ export function targetPeriods(months: Iterable<number>, calendar: OrgCalendar): 
 const MS_PER_DAY = 86_400_000;
 
 /**
+ * Why an answer time cannot be stored by the sync, or null: Responded_At__c must hold it, and the
+ * Period_Start__c of each of its snapshots (month, quarter and fiscal quarter in the org's time zone)
+ * too — an answer at 1700-01-01T00:00Z is 1699-12-31 in New York, in a month that starts in 1699.
+ */
+export function storableTimeCheck(calendar: OrgCalendar): (epochMs: number) => string | null {
+  const resolver = new LocalDayResolver(calendar.timeZone);
+  const options = PERIOD_KINDS.map((kind) => ({ kind, options: periodOptionsOf(calendar, kind.type) }));
+  const earliestDay = Math.floor(EARLIEST / MS_PER_DAY);
+  return (epochMs) => {
+    const problem = unstorableTime(epochMs);
+    if (problem) return problem;
+    const day = resolver.dayOf(epochMs);
+    for (const { kind, options: o } of options) {
+      const start = periodStartDay(periodIndexOfDay(day, o), o);
+      if (start < earliestDay)
+        return `falls on ${formatDay(day)} in the org's time zone (${calendar.timeZone}), in a ${kind.picklist.toLowerCase()} that starts on ${formatDay(start)}: outside the dates Salesforce can store (1700-01-01 to 4000-12-31)`;
+    }
+    return null;
+  };
+}
+
+/**
  * UTC time ranges holding every response of the target periods and of the period before each (for the
  * change), a day wider on each side so that no time zone offset can push a response out; merged.
  */
@@ -90,6 +115,12 @@ export function readWindows(
         (periodStartDay(p + 1, options) + 1) * MS_PER_DAY
       ]);
     }
+  }
+  // No stored time lies outside what Salesforce can store, and a literal outside it is a MALFORMED_QUERY
+  // (a period that starts in 1700 would otherwise ask from 1699).
+  for (const range of ranges) {
+    range[0] = Math.max(range[0], EARLIEST);
+    range[1] = Math.min(range[1], LATEST + MS_PER_DAY);
   }
   ranges.sort((a, b) => a[0] - b[0]);
   const merged: [number, number][] = [];

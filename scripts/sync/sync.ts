@@ -46,6 +46,7 @@ import {
   readBackCountQuery,
   SNAPSHOT_OBJECT,
   snapshotExistingQueries,
+  storableTimeCheck,
   type OrgCalendar,
   type SnapshotValues
 } from './snapshots';
@@ -364,11 +365,16 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
         mapping,
         resolver,
         window,
-        (n) => phase.update(n)
+        (n) => phase.update(n),
+        storableTimeCheck(calendar)
       );
     } else {
-      extract = await extractCsv(api, options.csvFile ?? (config.csv?.file as string), resolver, (n) =>
-        phase.update(n)
+      extract = await extractCsv(
+        api,
+        options.csvFile ?? (config.csv?.file as string),
+        resolver,
+        (n) => phase.update(n),
+        storableTimeCheck(calendar)
       );
     }
     summary.responsesRead = extract.read;

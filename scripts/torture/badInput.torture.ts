@@ -151,9 +151,14 @@ function csvCases(): Case[] {
     ['2999-12-31T23:59:59Z', '2999-12'],
     ['1969-12-31T23:59:59Z', '1969-12'],
     ['1900-01-01', '1900-01'],
-    ['1700-01-01T00:00:00Z', '1700-01']
+    ['1700-03-02T12:00:00Z', '1700-03']
   ] as const)
     accept(at < '1970' ? 'date: before 1970' : 'date: far future', at, { at }, month);
+  // Storable as a time, but in the sync's org (America/New_York) it is 1699-12-31, in a month whose
+  // Period_Start__c Salesforce cannot store: the report (UTC) takes it, the sync rejects it by its line.
+  accept('date: before 1970', '1700-01-01T00:00:00Z', { at: '1700-01-01T00:00:00Z' }, '1700-01', 8, {
+    reject: /falls on 1699-12-31 in the org's time zone \(America\/New_York\).*outside the dates Salesforce can store/
+  });
   const outside = /outside the dates Salesforce can store/;
   for (const [at, month] of [
     ['9999-12-31', '9999-12'],
@@ -610,11 +615,12 @@ describe(`torture: bad input in CSV files and source records (seed ${seed})`, ()
       if (!held) problems.push(`object source ${c.key}: ${produced}`);
     });
 
-    // Salesforce Surveys: NumberValue out of range or fractional.
+    // Salesforce Surveys: NumberValue out of range. SurveyQuestionResponse.NumberValue is an int (Object
+    // Reference, SurveyQuestionResponse), so a fractional answer cannot reach the sync from Surveys; the
+    // fractional cases are the CSV's and the object source's above.
     const surveyCases = [
       { score: 11, reject: /NumberValue: score 11 is out of range/ },
       { score: -1, reject: /NumberValue: score -1 is out of range/ },
-      { score: 7.5, reject: /NumberValue: score 7\.5 is not a whole number/ },
       { score: 1000, reject: /out of range/ },
       { score: 9, reject: null }
     ];
@@ -651,12 +657,9 @@ describe(`torture: bad input in CSV files and source records (seed ${seed})`, ()
     expect(problems).toEqual([]);
   });
 
-  // Invalid UTF-8 must be reported with its line, not turned into U+FFFD without a word (issue 9).
-  // BUG (scripts/csv/responsesCsv.ts, not this suite's to fix; see docs/TORTURE.md): the reader decodes
-  // every cell with Buffer#toString('utf8'), which replaces invalid bytes with U+FFFD silently, so the
-  // row is accepted with altered text. The observation below records what happens; the test that
-  // requires the right behaviour is skipped until the reader is fixed.
-  const invalidUtf8 = (): { file: string; lines: Map<number, string> } => {
+  // Invalid UTF-8 must be reported with its line, not turned into U+FFFD without a word (issue 9): the
+  // reader checks each row's bytes (and, for rows csv-parse decodes, the U+FFFD it leaves) and rejects it.
+  const invalidUtf8 = (): { file: string; lines: Map<number, string>; validLine: number } => {
     const rows: [string, Buffer][] = [
       [
         'bytes FF FE in a comment',
@@ -705,14 +708,16 @@ describe(`torture: bad input in CSV files and source records (seed ${seed})`, ()
       'invalid-utf8.csv',
       Buffer.concat([
         Buffer.from('response_id,responded_at,score,csm,account,comment,metric\n'),
-        ...rows.map(([, b]) => b)
+        ...rows.map(([, b]) => b),
+        // A valid row after them, with a real é (C3 A9) and a real U+2603: kept as written.
+        Buffer.from('u6,2026-01-10T10:00:00Z,9,Ada,,caf\u00e9 \u2603,\n', 'utf8')
       ])
     );
-    return { file, lines };
+    return { file, lines, validLine: rows.length + 2 };
   };
 
-  it('invalid UTF-8: what the reader does today (recorded; the bug is reported, not asserted)', async () => {
-    const { file, lines } = invalidUtf8();
+  it('invalid UTF-8: each row rejected with its line and the column, the valid rows kept', async () => {
+    const { file, lines, validLine } = invalidUtf8();
     const accepted = new Map<number, string>();
     const rejected = new Map<number, string>();
     await readResponsesCsv(file, {
@@ -730,15 +735,16 @@ describe(`torture: bad input in CSV files and source records (seed ${seed})`, ()
         produced: reason
           ? `rejected, line ${line}: ${short(reason)}`
           : silent
-            ? 'accepted; the bytes became U+FFFD without a word — KNOWN BUG in scripts/csv/responsesCsv.ts (reported; its test is skipped)'
+            ? 'ACCEPTED; the bytes became U+FFFD without a word'
             : `accepted as ${JSON.stringify(text)}`,
         held: reason !== undefined
       });
     }
+    expect([...rejected.keys()].sort((a, b) => a - b)).toEqual([...lines.keys()]);
+    expect(accepted.get(validLine)).toBe('Ada / caf\u00e9 \u2603');
   });
 
-  // Skipped: BUG in scripts/csv/responsesCsv.ts — invalid UTF-8 is silently replaced by U+FFFD (see above and docs/TORTURE.md).
-  it.skip('invalid UTF-8 is rejected with its line and a reason (needs the fix in scripts/csv/responsesCsv.ts)', async () => {
+  it('invalid UTF-8 is rejected with its line and a reason that says what to do', async () => {
     const { file, lines } = invalidUtf8();
     const rejected = new Map<number, string>();
     await readResponsesCsv(file, {
@@ -746,6 +752,6 @@ describe(`torture: bad input in CSV files and source records (seed ${seed})`, ()
       reject: (r) => rejected.set(r.line, r.reason),
       warn: () => {}
     });
-    for (const line of lines.keys()) expect(rejected.get(line)).toMatch(/UTF-8/);
+    for (const line of lines.keys()) expect(rejected.get(line)).toMatch(/is not valid UTF-8.*save the file as UTF-8/);
   });
 });

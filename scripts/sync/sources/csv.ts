@@ -46,7 +46,9 @@ export async function extractCsv(
   api: OrgApi,
   file: string,
   resolver: LocalDayResolver,
-  onProgress: (read: number) => void
+  onProgress: (read: number) => void,
+  /** Why a time cannot be stored (the sync passes the org calendar's check: storableTimeCheck). */
+  timeProblemOf: (epochMs: number) => string | null = unstorableTime
 ): Promise<Extract> {
   const extract: Extract = {
     answers: new AnswerTable(),
@@ -120,7 +122,7 @@ export async function extractCsv(
       row.respondedAt.kind === 'instant'
         ? row.respondedAt.epochMs
         : instantOfLocalNoon(row.respondedAt.day, resolver);
-    const timeProblem = unstorableTime(respondedAt);
+    const timeProblem = timeProblemOf(respondedAt);
     if (timeProblem) {
       reject(`responded_at "${row.respondedAtText.slice(0, 40)}" ${timeProblem}`);
       continue;

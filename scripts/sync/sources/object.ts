@@ -78,7 +78,9 @@ export async function extractObject(
   mapping: ObjectMapping,
   resolver: LocalDayResolver,
   window: ExtractWindow,
-  onProgress: (read: number) => void
+  onProgress: (read: number) => void,
+  /** Why a time cannot be stored (the sync passes the org calendar's check: storableTimeCheck). */
+  timeProblemOf: (epochMs: number) => string | null = unstorableTime
 ): Promise<Extract> {
   const extract: Extract = {
     answers: new AnswerTable(),
@@ -128,7 +130,7 @@ export async function extractObject(
         continue;
       }
       const respondedAt = at.kind === 'instant' ? at.epochMs : instantOfLocalNoon(at.day, resolver);
-      const timeProblem = unstorableTime(respondedAt);
+      const timeProblem = timeProblemOf(respondedAt);
       if (timeProblem) {
         reject(
           sourceId,
