@@ -26,7 +26,7 @@ import {
   PERIOD_KINDS,
   periodOptionsOf,
   SNAPSHOT_OBJECT,
-  snapshotKey,
+  snapshotOf,
   snapshotRecord,
   type OrgCalendar
 } from '../sync/snapshots';
@@ -110,6 +110,17 @@ async function main(): Promise<void> {
     "SELECT ParentId, SubjectId FROM SurveySubject WHERE SubjectEntityType = 'Account' ORDER BY CreatedDate, Id"
   ))
     subjects.set(s.ParentId.slice(0, 15), s.SubjectId);
+  // The comments: free-text answers of the same survey responses.
+  const comments = new Map<string, string>();
+  for (const c of await queryAll<{ ResponseId: string; ResponseValue: string | null }>(
+    conn,
+    "SELECT ResponseId, ResponseValue FROM SurveyQuestionResponse WHERE Question.QuestionType = 'FreeText'"
+  )) {
+    if (!c.ResponseValue || c.ResponseValue.trim() === '') continue;
+    const key = c.ResponseId.slice(0, 15);
+    const before = comments.get(key);
+    comments.set(key, before === undefined ? c.ResponseValue : `${before}\n\n${c.ResponseValue}`);
+  }
   const contacts = new Map<string, string | null>();
   for (const c of await queryAll<{ Id: string; AccountId: string | null }>(conn, 'SELECT Id, AccountId FROM Contact'))
     contacts.set(c.Id.slice(0, 15), c.AccountId);
@@ -173,7 +184,7 @@ async function main(): Promise<void> {
             respondedAt: completedAt,
             accountId,
             contactId,
-            comment: null,
+            comment: comments.get(id15(a.ResponseId) ?? '') ?? null,
             metric,
             csm
           },
@@ -190,21 +201,9 @@ async function main(): Promise<void> {
   const snapshots: Record<string, unknown>[] = [];
   for (const { kind, aggregator } of aggregators) {
     for (const result of computeGroupResults(aggregator, settings)) {
-      const csmId = result.csm === UNASSIGNED ? null : result.csm;
-      snapshots.push(
-        snapshotRecord(
-          {
-            key: snapshotKey(csmId, result.metric, kind.picklist, result.period),
-            csmId,
-            metric: result.metric,
-            periodType: kind.picklist,
-            periodLabel: result.period,
-            periodStart: result.periodStart,
-            result
-          },
-          csmId && activeUsers.has(csmId.slice(0, 15)) ? csmId : syncUser
-        )
-      );
+      const snapshot = snapshotOf(result, kind.picklist);
+      const csmId = snapshot.csmId;
+      snapshots.push(snapshotRecord(snapshot, csmId && activeUsers.has(csmId.slice(0, 15)) ? csmId : syncUser));
     }
   }
   const failedSnapshots = await upsertInChunks(conn, SNAPSHOT_OBJECT, 'Key__c', snapshots);

@@ -19,7 +19,7 @@ export interface RenderMeasurement {
   ms: number;
   /** Every timed render, ms. */
   runs: number[];
-  /** The untimed first render, ms, with its GraphQL round trips to the local org (24 pages of 200 rows). */
+  /** The untimed first render, ms, with its GraphQL round trips to the local org (3 pages of up to 2,000 rows: upper-bound pagination). */
   firstWithNetworkMs: number;
   csms: number;
   periods: number;

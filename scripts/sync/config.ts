@@ -31,7 +31,12 @@ const surveysSchema = z
     surveys: z.array(z.string().min(1)).default([]),
     questions: z.record(z.string().min(1), metric).default({}),
     onlyListedQuestions: z.boolean().default(false),
-    defaultMetric: metric.default('Company NPS')
+    defaultMetric: metric.default('Company NPS'),
+    /**
+     * DeveloperNames of the free-text questions whose answer is the comment of the NPS answers of the
+     * same survey response; empty: every free-text question (QuestionType 'FreeText') of the response.
+     */
+    commentQuestions: z.array(z.string().min(1)).default([])
   })
   .strict();
 
@@ -65,7 +70,8 @@ export const configSchema = z
       surveys: [],
       questions: {},
       onlyListedQuestions: false,
-      defaultMetric: 'Company NPS'
+      defaultMetric: 'Company NPS',
+      commentQuestions: []
     }),
     object: objectSchema.optional(),
     csv: csvSchema.optional(),
@@ -167,7 +173,10 @@ export function configTemplate(source: 'surveys' | 'object' | 'csv'): string {
     },
     // true: read only the questions listed above.
     "onlyListedQuestions": false,
-    "defaultMetric": "Company NPS"
+    "defaultMetric": "Company NPS",
+    // The comment of an NPS answer is the free-text answer of the same survey response. These question
+    // DeveloperNames only (e.g. ["reason_for_score"]); empty: every free-text question.
+    "commentQuestions": []
   },
 ${
   source === 'object'

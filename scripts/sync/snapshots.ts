@@ -173,6 +173,20 @@ function atScale(value: number | null, field: string): number | null {
   return Number(value.toFixed(scale));
 }
 
+/** The snapshot of one group result of the core (its key, CSM and period fields). */
+export function snapshotOf(result: GroupResult, periodType: string): SnapshotValues {
+  const csmId = result.csm === UNASSIGNED ? null : result.csm;
+  return {
+    key: snapshotKey(csmId, result.metric, periodType, result.period),
+    csmId,
+    metric: result.metric,
+    periodType,
+    periodLabel: result.period,
+    periodStart: result.periodStart,
+    result
+  };
+}
+
 export function snapshotRecord(s: SnapshotValues, ownerId: string | null): Record<string, unknown> {
   const r = s.result;
   const record: Record<string, unknown> = {
@@ -405,17 +419,9 @@ export async function planSnapshots(
     for (const result of computeGroupResults(aggregators.get(kind.type) as NpsAggregator, input.settings)) {
       const index = periodIndexOfLabel(result.period, options);
       if (index === null || (!input.all && !wanted.has(index))) continue;
-      const csmId = result.csm === UNASSIGNED ? null : result.csm;
-      if (csmId) plan.csmIds.add(csmId);
-      plan.computed.push({
-        key: snapshotKey(csmId, result.metric, kind.picklist, result.period),
-        csmId,
-        metric: result.metric,
-        periodType: kind.picklist,
-        periodLabel: result.period,
-        periodStart: result.periodStart,
-        result
-      });
+      const snapshot = snapshotOf(result, kind.picklist);
+      if (snapshot.csmId) plan.csmIds.add(snapshot.csmId);
+      plan.computed.push(snapshot);
     }
   }
 

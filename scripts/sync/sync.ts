@@ -415,6 +415,7 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
       phase = progress.phase('attribute', 'Crediting CSMs (Account History) and comparing with NPS_Response__c');
       phase.total(table.length);
       await api.runQueries([
+        ...(extract.pendingReads ?? []),
         ...(table.length > 0 ? attributionQueries(table, csmField, attributionData) : []),
         ...users.queries(namedCsms),
         ...existingQueries(
@@ -425,6 +426,8 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
         )
       ]);
     }
+    // The answers complete (e.g. their comments) before they are compared with the org.
+    if (compare) extract.afterReads?.();
     const noCsm = new Set(
       [...config.unassignedOwners, ...(connection.userId ? [connection.userId] : [])].map((id) => id.slice(0, 15))
     );

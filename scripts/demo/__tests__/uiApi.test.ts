@@ -129,7 +129,7 @@ const response = (id: string, extra: Record<string, unknown> = {}): Record<strin
 describe('parseGraphql', () => {
   it('reads every query of the components, with its operation name and variables', () => {
     const queries: [unknown, string, string[]][] = [
-      [byCsm.SNAPSHOTS_QUERY, 'npsByCsmSnapshots', ['where', 'first', 'after']],
+      [byCsm.SNAPSHOTS_QUERY, 'npsByCsmSnapshots', ['where', 'first', 'after', 'upperBound']],
       [byCsm.CELL_RESPONSES_QUERY, 'npsByCsmCellResponses', ['where', 'first', 'after']],
       [csm.SNAPSHOTS_QUERY, 'csmNpsSnapshots', ['where', 'first', 'after']],
       [csm.DETRACTORS_QUERY, 'csmNpsDetractors', ['where', 'first', 'after']],
@@ -360,6 +360,18 @@ describe('executeGraphql (the UI API on SOQL)', () => {
       '{ uiapi { query { NPS_Response__c(first: 2001) { edges { node { Id } } } } } }',
       {},
       'first must be a whole number from 1 to 2000'
+    ],
+    [
+      'record-connection paging past 4,000 records (as the platform does without upperBound)',
+      `{ uiapi { query { NPS_Response__c(first: 200, after: "${Buffer.from('v1:3900').toString('base64')}") { edges { node { Id } } } } } }`,
+      {},
+      'record-connection pagination reaches 4000 records at most'
+    ],
+    [
+      'upperBound with pages under 200',
+      '{ uiapi { query { NPS_Response__c(first: 50, upperBound: 10000) { edges { node { Id } } } } } }',
+      {},
+      'with upperBound, first must be 200 to 2000'
     ],
     [
       'a cursor it did not give',

@@ -86,6 +86,8 @@ export class OrgRequestError extends Error {
 }
 
 const MAX_FIRST = 2000;
+/** Records reachable by record-connection pagination (no upperBound). */
+const RECORD_CONNECTION_LIMIT = 4000;
 const DEFAULT_FIRST = 10;
 
 const VALUE_TYPES: Record<string, string> = {
@@ -675,6 +677,30 @@ async function resolveConnection(
         path
       );
     offset = decoded;
+  }
+  // The platform's paging limits (GraphQL API Developer Guide, "Paginate Results"): with record
+  // connections a query reaches 4,000 records at most; with upperBound (v59.0+), pages hold 200 to 2,000
+  // records and reach upperBound. A component that pages past them fails here as it would in an org.
+  if (args.upperBound !== undefined && args.upperBound !== null) {
+    const upperBound = args.upperBound as number;
+    if (!Number.isInteger(upperBound) || upperBound < 1 || (first as number) < 200)
+      throw new UiApiError(
+        `${node.name}(first: ${String(first)}, upperBound: ${JSON.stringify(args.upperBound)}): with upperBound, first must be 200 to ${MAX_FIRST} and upperBound a positive whole number.`,
+        node.loc,
+        path
+      );
+    if (offset >= upperBound)
+      throw new UiApiError(
+        `${node.name}: paged past upperBound (${upperBound} records); raise upperBound.`,
+        node.loc,
+        path
+      );
+  } else if (offset + (first as number) > RECORD_CONNECTION_LIMIT) {
+    throw new UiApiError(
+      `${node.name}: record-connection pagination reaches ${RECORD_CONNECTION_LIMIT} records at most (asked for records ${offset + 1} to ${offset + (first as number)}); page with upperBound to read more.`,
+      node.loc,
+      path
+    );
   }
 
   const connectionType = `${object.name}Connection`;

@@ -313,4 +313,32 @@ describe('csm-nps sync (Salesforce Surveys → NPS_Response__c and NPS_Snapshot_
     expect(all).not.toContain(org.accessToken);
     expect(all).not.toMatch(/00D[A-Za-z0-9]{12,15}![A-Za-z0-9_-]{20,}/);
   });
+
+  it('the free-text answer of the same survey response becomes the comment of its NPS answers', async () => {
+    const comment = 'Onboarding was slow,\nand nobody called back — "again"';
+    const added = org.admin.addSurveyResponse({
+      accountId: book.accounts.beta,
+      contactId: book.contacts.beta,
+      completedAt: '2026-03-21T15:00:00Z',
+      score: 2,
+      csmScore: 3,
+      comment
+    });
+    // Recorded after the last sync (the answers of a fixture carry their answer time as modstamp).
+    touchAnswers(org, [added.companyAnswerId, added.csmAnswerId, added.commentAnswerId]);
+    const before = org.admin.apiRequests();
+    const result = await syncCli(org, ['sync', '--json']);
+    expect(result.code).toBe(0);
+    expect(result.json).toMatchObject({ responsesRead: 2, responsesUpserted: 2 });
+    // The comment is read with the sync's other reads: no call of its own.
+    expect(org.admin.apiRequests() - before).toBeLessThanOrEqual(15);
+    const rows = responses();
+    expect(rows.get(added.companyAnswerId as string)?.Comment__c).toBe(comment);
+    expect(rows.get(added.csmAnswerId as string)?.Comment__c).toBe(comment);
+    // An answer whose response has no free-text answer keeps no comment.
+    expect(rows.get(answers['acme-jan'] as string)?.Comment__c ?? null).toBeNull();
+    // And the next run finds them unchanged.
+    const again = await syncCli(org, ['sync', '--json']);
+    expect(again.json).toMatchObject({ responsesUpserted: 0 });
+  });
 });

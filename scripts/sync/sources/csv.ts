@@ -11,7 +11,7 @@ import { fitComment, unstorableSourceId, unstorableTime } from '../limits';
 import { idOf, text } from '../lookups';
 import type { OrgApi } from '../orgApi';
 import { isSalesforceId, soqlStringList } from '../soql';
-import { AnswerTable, type Extract, type Metric } from './types';
+import { newExtract, type Extract, type Metric } from './types';
 
 export const CSV_SOURCE = 'CSV';
 
@@ -50,17 +50,7 @@ export async function extractCsv(
   /** Why a time cannot be stored (the sync passes the org calendar's check: storableTimeCheck). */
   timeProblemOf: (epochMs: number) => string | null = unstorableTime
 ): Promise<Extract> {
-  const extract: Extract = {
-    answers: new AnswerTable(),
-    rejected: [],
-    deletedSourceIds: [],
-    read: 0,
-    skipped: 0,
-    warnings: [],
-    maxModstamp: null,
-    boundary: [],
-    rejectedSourceIds: []
-  };
+  const extract = newExtract();
   const rows = new Map<string, CsvResponse>();
   try {
     await readResponsesCsv(file, {

@@ -10,7 +10,7 @@ import { epochOf, fetchByIds, idOf, text } from '../lookups';
 import type { OrgApi, Row } from '../orgApi';
 import { checkFieldPath, describedObject, soqlDateTime, type DescribedObject } from '../soql';
 import {
-  AnswerTable,
+  newExtract,
   BoundaryTracker,
   boundaryKey,
   type Extract,
@@ -82,17 +82,7 @@ export async function extractObject(
   /** Why a time cannot be stored (the sync passes the org calendar's check: storableTimeCheck). */
   timeProblemOf: (epochMs: number) => string | null = unstorableTime
 ): Promise<Extract> {
-  const extract: Extract = {
-    answers: new AnswerTable(),
-    rejected: [],
-    deletedSourceIds: [],
-    read: 0,
-    skipped: 0,
-    warnings: [],
-    maxModstamp: null,
-    boundary: [],
-    rejectedSourceIds: []
-  };
+  const extract = newExtract();
   const tracker = new BoundaryTracker();
   const byId = new Map<string, { recordId: string; answer: SourceAnswer }>();
   const reject = (sourceId: string, reason: string) => {

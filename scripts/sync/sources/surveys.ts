@@ -6,13 +6,15 @@
 import { checkNumericScore } from 'c/npsCore';
 import type { SurveysConfig } from '../config';
 import { grown, Interner, StringIndex } from '../compact';
-import { epochOf, fetchByIds, idOf, text } from '../lookups';
-import { throwFailure, type ApiFailure, type OrgApi, type QueryPage, type Row } from '../orgApi';
+import { fitComment } from '../limits';
+import { epochOf, fetchByIds, fetchByIdsItems, idOf, text } from '../lookups';
+import { throwFailure, type ApiFailure, type OrgApi, type QueryItem, type QueryPage, type Row } from '../orgApi';
 import { soqlDateTime, soqlStringList } from '../soql';
 import {
   BoundaryTracker,
   boundaryKey,
   newExtract,
+  type AnswerTable,
   type Extract,
   type ExtractWindow,
   type Metric,
@@ -151,8 +153,10 @@ export async function extractSurveys(
   interface Deferred {
     answer: SourceAnswer;
     contactId: string;
+    responseId: string | null;
   }
   const deferred: Deferred[] = [];
+  const comments = new ResponseComments(table);
   const take = (rows: Row[]) => {
     for (const row of rows) {
       const id = idOf(row, 'Id') as string;
@@ -191,8 +195,8 @@ export async function extractSurveys(
         accountId,
         contactId
       };
-      if (accountId === null && contactId !== null) deferred.push({ answer, contactId });
-      else table.add(answer);
+      if (accountId === null && contactId !== null) deferred.push({ answer, contactId, responseId });
+      else comments.answerOf(table.add(answer), responseId);
     }
     onProgress(extract.read);
   };
@@ -258,7 +262,79 @@ export async function extractSurveys(
       }
     );
     for (const d of deferred)
-      table.add({ ...d.answer, accountId: contactAccount.get(d.contactId.slice(0, 15)) ?? null });
+      comments.answerOf(
+        table.add({ ...d.answer, accountId: contactAccount.get(d.contactId.slice(0, 15)) ?? null }),
+        d.responseId
+      );
   }
+  // The comments: the free-text answers of the same survey responses, read with the sync's next reads.
+  extract.pendingReads = comments.queries(config.commentQuestions);
+  extract.afterReads = () => comments.apply(extract.warnings);
   return extract;
 }
+
+/**
+ * The comment of each NPS answer: the free-text answers (QuestionType 'FreeText', or the configured
+ * commentQuestions) of the same SurveyResponse, read by ResponseId in bulk, joined in question order
+ * when a response holds several. Kept compact: one index per answer into the response ids.
+ */
+class ResponseComments {
+  private readonly responses = new StringIndex();
+  private responseOf = new Int32Array(1024).fill(-1);
+  private readonly texts = new Map<number, { order: number; text: string }[]>();
+
+  constructor(private readonly table: AnswerTable) {}
+
+  /** Answer i (an index of the table) belongs to this SurveyResponse. */
+  answerOf(i: number, responseId: string | null): void {
+    const before = this.responseOf.length;
+    this.responseOf = grown(this.responseOf, i + 1);
+    if (this.responseOf.length > before) this.responseOf.fill(-1, before);
+    this.responseOf[i] = responseId ? this.responses.add(responseId.slice(0, 15)) : -1;
+  }
+
+  queries(questionNames: readonly string[]): QueryItem[] {
+    const ids: string[] = [];
+    for (let r = 0; r < this.responses.size; r++) ids.push(this.responses.key(r));
+    const which =
+      questionNames.length > 0
+        ? `Question.DeveloperName IN (${soqlStringList(questionNames)})`
+        : "Question.QuestionType = 'FreeText'";
+    return fetchByIdsItems(
+      {
+        select: 'ResponseId, ResponseValue, Question.QuestionOrder',
+        from: 'SurveyQuestionResponse',
+        idField: 'ResponseId',
+        ids,
+        where: which
+      },
+      (rows) => {
+        for (const row of rows) {
+          const responseId = idOf(row, 'ResponseId');
+          const value = text(row, 'ResponseValue');
+          if (!responseId || value === null || value.trim() === '') continue;
+          const r = this.responses.get(responseId.slice(0, 15));
+          if (r < 0) continue;
+          const list = this.texts.get(r) ?? [];
+          list.push({ order: Number(row.get('question.questionorder') ?? 0), text: value });
+          this.texts.set(r, list);
+        }
+      }
+    );
+  }
+
+  apply(warnings: string[]): void {
+    const table = this.table;
+    for (let i = 0; i < table.length; i++) {
+      const r = i < this.responseOf.length ? (this.responseOf[i] as number) : -1;
+      const list = r < 0 ? undefined : this.texts.get(r);
+      if (!list) continue;
+      const joined = list
+        .sort((a, b) => a.order - b.order)
+        .map((t) => t.text)
+        .join('\n\n');
+      table.setComment(i, fitComment(joined, `SurveyQuestionResponse ${table.sourceId(i)}`, warnings));
+    }
+  }
+}
+

@@ -2,6 +2,7 @@
 // reason), and the source records deleted since the last run.
 
 import { grown, Interner, StringIndex } from '../compact';
+import type { QueryItem } from '../orgApi';
 
 export type Metric = 'Company NPS' | 'CSM NPS';
 
@@ -77,6 +78,12 @@ export class AnswerTable {
     if (answer.comment !== null) this.comments.set(i, answer.comment);
     else this.comments.delete(i);
     return i;
+  }
+
+  /** Sets the comment of answer i (null: none). */
+  setComment(i: number, comment: string | null): void {
+    if (comment !== null) this.comments.set(i, comment);
+    else this.comments.delete(i);
   }
 
   indexOf(sourceId: string): number {
@@ -159,6 +166,12 @@ export interface Extract {
   boundary: string[];
   /** Source ids rejected this run that may already be in NPS_Response__c (they are removed from it). */
   rejectedSourceIds: string[];
+  /**
+   * Reads the extract still needs (e.g. the comments of the answers), sent by the sync together with its
+   * other independent reads (one composite request); `afterReads` then completes the answers.
+   */
+  pendingReads?: QueryItem[];
+  afterReads?: () => void;
 }
 
 /** How the extract reads: from a watermark (incremental) or everything (first run, --full, CSV). */

@@ -47,6 +47,8 @@ import {
   CELL_RESPONSES_QUERY,
   cellResponsesWhere,
   PAGE_SIZE,
+  SNAPSHOT_PAGE_SIZE,
+  SNAPSHOT_UPPER_BOUND,
   SNAPSHOTS_OPERATION,
   SNAPSHOTS_QUERY,
   snapshotsWhere,
@@ -172,7 +174,12 @@ export default class NpsByCsm extends LightningElement {
   }
 
   get snapshotVariables(): Record<string, unknown> {
-    return { where: this.snapshotFilter, first: PAGE_SIZE, after: this.snapshotAfter };
+    return {
+      where: this.snapshotFilter,
+      first: SNAPSHOT_PAGE_SIZE,
+      after: this.snapshotAfter,
+      upperBound: SNAPSHOT_UPPER_BOUND
+    };
   }
 
   @wire(graphql, {

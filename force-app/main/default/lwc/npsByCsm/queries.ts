@@ -4,19 +4,33 @@
 import { gql } from 'lightning/graphql';
 import type { Connection, ResponseNode, SnapshotNode } from 'c/npsData';
 
-/** Rows per page; constant for a paged collection, as the wire adapter expects. */
+/**
+ * Rows per page; constant for a paged collection, as the wire adapter expects. The snapshots use
+ * upper-bound pagination (GraphQL API v59.0+): pages of 200 to 2,000 records up to `upperBound`. Without
+ * it, record-connection paging stops at 4,000 records (GraphQL API Developer Guide, "Paginate with
+ * Record Connections") — fewer than 200 CSMs × 24 months of snapshots.
+ */
 export const PAGE_SIZE = 200;
+export const SNAPSHOT_PAGE_SIZE = 2000;
+/** The most snapshots the matrix pages through (a generous ceiling, as the guide recommends). */
+export const SNAPSHOT_UPPER_BOUND = 100_000;
 
 export const SNAPSHOTS_OPERATION = 'npsByCsmSnapshots';
 export const CELL_RESPONSES_OPERATION = 'npsByCsmCellResponses';
 
 export const SNAPSHOTS_QUERY = gql`
-  query npsByCsmSnapshots($where: NPS_Snapshot__c_Filter, $first: Int, $after: String) {
+  query npsByCsmSnapshots(
+    $where: NPS_Snapshot__c_Filter
+    $first: Int
+    $after: String
+    $upperBound: Int
+  ) {
     uiapi {
       query {
         NPS_Snapshot__c(
           first: $first
           after: $after
+          upperBound: $upperBound
           where: $where
           orderBy: { Period_Start__c: { order: DESC } }
         ) {

@@ -166,7 +166,8 @@ describe('c-nps-by-csm', () => {
     it('asks for the next page with the cursor, and shows the matrix once the periods are complete', async () => {
       const element = await mount();
       await flushPromises();
-      expect(snapshotConfig()?.variables).toMatchObject({ first: 200, after: null });
+      // Upper-bound pagination: 2,000 a page, beyond the 4,000 records record connections reach.
+      expect(snapshotConfig()?.variables).toMatchObject({ first: 2000, after: null, upperBound: 100000 });
       graphqlAdapter.emit(page1, SNAPSHOTS);
       await flushPromises();
       expect(snapshotConfig()?.variables).toMatchObject({ after: 'cursor-page-2' });
