@@ -15,13 +15,16 @@
 //   npm run bench -- --skip-sync        partial run: no sync part (no local orgs)
 //   npm run bench -- --skip-render      partial run: no render part (no Chromium)
 //   npm run bench -- --compare-cli PATH also time another csm-nps build (e.g. the previous commit's bin)
+//   npm run bench -- --markdown         the table in Markdown (as in the README)
+//   npm run bench -- --markdown-from F  a saved --json run (file F) as that Markdown table, without measuring
 //
 // Each part of the bench is a function returning a BenchPart (figures.ts); add new parts to `parts`. A part
 // that fails is reported as a FAILED line (and the exit status is 1); the other parts still print.
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchCoreAndReport, runDuckDbChild } from './coreAndReport';
-import { formatFigures, type BenchPart } from './figures';
+import { formatFigures, formatFiguresMarkdown, type BenchPart, type Figure } from './figures';
 import { benchRender } from './renderPart';
 import { runSyncBench } from './syncBench';
 
@@ -35,6 +38,13 @@ const valueOf = (name: string): string | undefined => {
 async function main(): Promise<void> {
   const childFile = valueOf('--duckdb-child');
   if (childFile !== undefined) return runDuckDbChild(childFile);
+  const saved = valueOf('--markdown-from');
+  if (saved !== undefined) {
+    // A saved `--json` run as the README's table.
+    const run = JSON.parse(readFileSync(saved, 'utf8')) as { figures: Figure[] };
+    process.stdout.write(formatFiguresMarkdown(run.figures));
+    return;
+  }
 
   const asJson = flag('--json');
   const quick = flag('--quick');
@@ -86,9 +96,11 @@ async function main(): Promise<void> {
   }
   // The machine is often shared: its load says how much the figures may be understated.
   const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
+  const heading = `csm-nps benchmark (node ${process.version}${quick ? ', --quick' : ''}; load average ${load(loadBefore)} before, ${load(loadavg())} after)`;
   process.stdout.write(
-    `\ncsm-nps benchmark (node ${process.version}${quick ? ', --quick' : ''}; load average ${load(loadBefore)} before, ${load(loadavg())} after)\n` +
-      formatFigures(parts)
+    flag('--markdown')
+      ? `${heading}\n\n${formatFiguresMarkdown(parts.flatMap((p) => p.figures))}`
+      : `\n${heading}\n${formatFigures(parts)}`
   );
 }
 

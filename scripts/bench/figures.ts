@@ -26,18 +26,36 @@ export interface BenchOptions {
   log(text: string): void;
 }
 
+function valueText(f: Figure): string {
+  return f.value === null
+    ? 'n/a'
+    : Number.isInteger(f.value)
+      ? String(f.value)
+      : f.value.toFixed(Math.abs(f.value) >= 100 ? 0 : 2);
+}
+
+function verdictText(f: Figure): string {
+  return f.met === undefined ? '' : f.met === null ? 'NOT MEASURED' : f.met ? 'MET' : 'MISSED';
+}
+
+/** The figures as a Markdown table (for the README's Performance section). */
+export function formatFiguresMarkdown(figures: readonly Figure[]): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  const lines = ['| figure | value | target | |', '|---|---:|---|---|'];
+  for (const f of figures)
+    lines.push(
+      `| ${cell(f.name)} | ${valueText(f)} ${cell(f.unit)} | ${cell(f.target ?? '')} | ${verdictText(f)} |`
+    );
+  return `${lines.join('\n')}\n`;
+}
+
 export function formatFigures(parts: readonly BenchPart[]): string {
   const figures = parts.flatMap((p) => p.figures);
   const width = Math.max(...figures.map((f) => f.name.length));
   const lines: string[] = [];
   for (const f of figures) {
-    const value =
-      f.value === null
-        ? 'n/a'
-        : Number.isInteger(f.value)
-          ? String(f.value)
-          : f.value.toFixed(Math.abs(f.value) >= 100 ? 0 : 2);
-    const verdict = f.met === undefined ? '' : f.met === null ? 'NOT MEASURED' : f.met ? 'MET' : 'MISSED';
+    const value = valueText(f);
+    const verdict = verdictText(f);
     const target = f.target ? `  target ${f.target} ${verdict}` : '';
     lines.push(`${f.name.padEnd(width)}  ${value.padStart(8)} ${f.unit}${target}${f.note ? `  (${f.note})` : ''}`);
   }

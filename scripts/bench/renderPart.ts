@@ -29,7 +29,7 @@ export async function benchRender(options: Pick<BenchOptions, 'log'>): Promise<B
         unit: 'ms',
         target: `< ${TARGET_MS} ms`,
         met: m.ms < TARGET_MS,
-        note: `median of ${m.runs.length} renders (${m.runs.map((r) => r.toFixed(0)).join(', ')} ms), ${m.cells} cells; first render with its GraphQL pages from the local org ${m.firstWithNetworkMs.toFixed(0)} ms`
+        note: `median of ${m.runs.length} renders (${m.runs.map((r) => r.toFixed(0)).join(', ')} ms); grid of ${m.gridRows - 2} CSM rows, ${m.rowsInPage} of them in the page (windowed above 60), ${m.cells} cells; first render with its GraphQL pages from the local org ${m.firstWithNetworkMs.toFixed(0)} ms`
       }
     ],
     details: { chromium: chromiumPath(), ...m }

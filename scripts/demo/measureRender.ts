@@ -6,7 +6,7 @@ import { measureNpsByCsmRender } from './renderBench';
 measureNpsByCsmRender({ log: (line) => process.stderr.write(`${line}\n`) }).then(
   (m) => {
     process.stdout.write(
-      `NPS by CSM, ${m.csms} CSMs × ${m.periods} months (${m.cells} cells): ${m.ms.toFixed(0)} ms median render (runs: ${m.runs.map((r) => r.toFixed(0)).join(', ')} ms); first render with its GraphQL pages from the local org: ${m.firstWithNetworkMs.toFixed(0)} ms\n`
+      `NPS by CSM, ${m.csms} CSMs × ${m.periods} months (${m.rowsInPage} of ${m.gridRows - 2} rows in the page, ${m.cells} cells): ${m.ms.toFixed(0)} ms median render (runs: ${m.runs.map((r) => r.toFixed(0)).join(', ')} ms); first render with its GraphQL pages from the local org: ${m.firstWithNetworkMs.toFixed(0)} ms\n`
     );
   },
   (error: unknown) => {

@@ -43,7 +43,11 @@ export class LocalOrgServer {
     this.server = createServer((req, res) => {
       void this.handle(req, res);
     });
-    this.server.keepAliveTimeout = 5000;
+    // Idle keep-alive connections stay open a minute, as behind Salesforce's own front ends: with Node's 5 s
+    // a client that thinks for a few seconds between calls (the obvious script of the benchmark, after
+    // reading a million rows) reuses a socket the server has just closed and gets "socket hang up".
+    this.server.keepAliveTimeout = 65_000;
+    this.server.headersTimeout = 66_000;
     this.server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));

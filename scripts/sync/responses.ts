@@ -71,26 +71,6 @@ export function responseRecord(values: ResponseValues): Record<string, unknown> 
   };
 }
 
-function same15(a: string | null, b: string | null): boolean {
-  return (a ?? '').slice(0, 15) === (b ?? '').slice(0, 15);
-}
-
-/** Whether `a` (in the org) already holds `b` (wanted). */
-export function sameResponse(a: ResponseValues, b: ResponseValues): boolean {
-  return (
-    a.source === b.source &&
-    same15(a.accountId, b.accountId) &&
-    same15(a.contactId, b.contactId) &&
-    same15(a.csmId, b.csmId) &&
-    a.score === b.score &&
-    // DateTime fields keep milliseconds in the API but an org may keep whole seconds only.
-    Math.floor(a.respondedAt / 1000) === Math.floor(b.respondedAt / 1000) &&
-    a.metric === b.metric &&
-    (a.comment ?? '') === (b.comment ?? '') &&
-    (b.ownerId === null || same15(a.ownerId, b.ownerId))
-  );
-}
-
 export function existingFromRow(row: Row): ExistingResponse | null {
   const id = idOf(row, 'Id');
   const sourceId = text(row, 'Source_Id__c');
@@ -112,7 +92,11 @@ export function existingFromRow(row: Row): ExistingResponse | null {
   };
 }
 
-/** What a response's values come to for comparison (everything sameResponse compares but the owner). */
+/**
+ * What a response's values come to for comparison: source, account, contact and CSM (15-character Ids),
+ * score, time to the second (an org may keep whole seconds only), metric and comment — all but the owner,
+ * which ExistingResponses.same compares apart (only when the sync sets one).
+ */
 export function responseFingerprint(v: ResponseValues): number {
   return fingerprint(
     [

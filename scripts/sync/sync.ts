@@ -28,7 +28,7 @@ import { attribute, AttributionData, attributionQueries, csmFieldOf } from './at
 import type { SyncConfig } from './config';
 import { connectToOrg, type OrgConnection } from './connect';
 import { ConfigError, SyncError } from './errors';
-import { fetchByIds, fetchByIdsItems, idOf, text } from './lookups';
+import { fetchByIdsItems, idOf, text } from './lookups';
 import { OrgApi, type CollectionWrite, type QueryItem, type RecordFailure, type Row, type WriteOutcome } from './orgApi';
 import type { Progress } from './progress';
 import {
@@ -223,20 +223,16 @@ class UserDirectory {
     }
   }
 
-  /** The queries that read these users (to go out with other independent reads). */
-  queries(ids: Iterable<string>): QueryItem[] {
+  /** The queries that read the users not known yet (to go out with other independent reads). */
+  queries(ids: Iterable<string>, needNames = false): QueryItem[] {
     return fetchByIdsItems(
-      { select: 'Id, Name, IsActive', from: 'User', idField: 'Id', ids: this.missing(ids, false) },
+      { select: 'Id, Name, IsActive', from: 'User', idField: 'Id', ids: this.missing(ids, needNames) },
       (rows) => this.keep(rows)
     );
   }
 
   async load(ids: Iterable<string>, needNames = false): Promise<void> {
-    await fetchByIds(
-      this.api,
-      { select: 'Id, Name, IsActive', from: 'User', idField: 'Id', ids: this.missing(ids, needNames) },
-      (rows) => this.keep(rows)
-    );
+    await this.api.runQueries(this.queries(ids, needNames));
   }
 
   async active(ids: Set<string>): Promise<Set<string>> {
@@ -294,6 +290,8 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
     summary.durationMs = Date.now() - started;
   };
 
+  /** The responses to write, spooled to disk when many: removed however the run ends. */
+  let written: ResponseSink | null = null;
   try {
     // --- settings ---------------------------------------------------------------------------------
     counter.phase = 'settings';
@@ -443,6 +441,7 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
 
     counter.phase = 'compare';
     const sink = new ResponseSink(api, config.bulkThreshold);
+    written = sink;
     const toDelete: { id: string; sourceId: string }[] = [];
     const months = new Set<number>(previousPending);
     /** Dry run: the responses as they would be after the writes (null: deleted). */
@@ -668,6 +667,8 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
     finish();
     Object.assign(error as object, { summary });
     throw error;
+  } finally {
+    written?.remove();
   }
 }
 

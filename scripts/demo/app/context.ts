@@ -14,8 +14,8 @@ export interface PreviewContext {
   recordId: string | null;
   /** App Builder properties of the page's component (name → value). */
   properties: Record<string, string | number | boolean>;
-  /** The render benchmark page only: how many timed renders, and the cells a complete render shows. */
-  bench?: { runs: number; expectedCells: number };
+  /** The render benchmark page only: how many timed renders, and the rows of the complete grid (aria-rowcount). */
+  bench?: { runs: number; gridRows: number };
 }
 
 let context: PreviewContext | null = null;

@@ -14,8 +14,11 @@ export interface RenderBenchmarkResult {
   domMs: number[];
   /** Looks at the DOM until the cells were there (one per task). */
   polls: number[];
-  /** Cells (c-nps-cell) rendered, team row included. */
+  /** Cells (c-nps-cell) in the page when the render was complete, team row included. */
   cells: number;
+  /** Rows of the grid (aria-rowcount: header, every CSM, team), and CSM rows in the page (windowed above 60). */
+  gridRows: number;
+  rowsInPage: number;
   error?: string;
 }
 
@@ -37,37 +40,55 @@ function afterNextPaint(): Promise<void> {
   return new Promise((resolve) => requestAnimationFrame(() => void nextTask().then(resolve)));
 }
 
-function cellCount(element: HTMLElement): number {
-  return element.shadowRoot?.querySelectorAll('c-nps-cell').length ?? 0;
+interface GridState {
+  cells: number;
+  rowsInPage: number;
+  columns: number;
+  gridRows: number;
+}
+
+function gridState(element: HTMLElement): GridState {
+  const root = element.shadowRoot;
+  return {
+    cells: root?.querySelectorAll('c-nps-cell').length ?? 0,
+    rowsInPage: root?.querySelectorAll('tbody tr.csm-row').length ?? 0,
+    columns: root?.querySelectorAll('thead th.col-period').length ?? 0,
+    gridRows: Number(root?.querySelector('table.matrix')?.getAttribute('aria-rowcount') ?? 0)
+  };
 }
 
 let polls = 0;
 
-async function renderedCells(element: HTMLElement, expected: number, timeoutMs = 60_000): Promise<number> {
+/**
+ * Waits until the matrix is complete: the grid holds every CSM (aria-rowcount), and every row in the page
+ * — all of them, or the window of a large team — has all its cells, the team row too.
+ */
+async function renderedGrid(element: HTMLElement, gridRows: number, timeoutMs = 60_000): Promise<GridState> {
   const started = performance.now();
   polls = 0;
   for (;;) {
     polls++;
-    const count = cellCount(element);
-    if (count >= expected) return count;
+    const state = gridState(element);
+    if (state.gridRows === gridRows && state.columns > 0 && state.cells === (state.rowsInPage + 1) * state.columns)
+      return state;
     if (performance.now() - started > timeoutMs)
-      throw new Error(`NPS by CSM showed ${cellCount(element)} of ${expected} cells after ${timeoutMs} ms`);
+      throw new Error(`NPS by CSM was not complete after ${timeoutMs} ms: ${JSON.stringify(state)}, expected ${gridRows} grid rows`);
     await nextTask();
   }
 }
 
 export async function runRenderBenchmark(main: HTMLElement, create: () => HTMLElement): Promise<void> {
-  const settings = previewContext().bench ?? { runs: 5, expectedCells: 1 };
+  const settings = previewContext().bench ?? { runs: 5, gridRows: 1 };
   const runs: number[] = [];
   const domMs: number[] = [];
   const pollCounts: number[] = [];
-  let cells = 0;
+  let grid: GridState = { cells: 0, rowsInPage: 0, columns: 0, gridRows: 0 };
   try {
     setGraphqlMemo(true);
     performance.mark('npsByCsm:render:first:start');
     const warmUp = create();
     main.append(warmUp);
-    cells = await renderedCells(warmUp, settings.expectedCells);
+    grid = await renderedGrid(warmUp, settings.gridRows);
     await afterNextPaint();
     performance.mark('npsByCsm:render:first:end');
     performance.measure('npsByCsm:render:first', 'npsByCsm:render:first:start', 'npsByCsm:render:first:end');
@@ -77,7 +98,7 @@ export async function runRenderBenchmark(main: HTMLElement, create: () => HTMLEl
       performance.mark(`npsByCsm:render:start:${i}`);
       const element = create();
       main.append(element);
-      cells = await renderedCells(element, settings.expectedCells);
+      grid = await renderedGrid(element, settings.gridRows);
       domMs.push(
         performance.now() - (performance.getEntriesByName(`npsByCsm:render:start:${i}`)[0]?.startTime ?? 0)
       );
@@ -92,8 +113,16 @@ export async function runRenderBenchmark(main: HTMLElement, create: () => HTMLEl
       runs.push(measure.duration);
       if (i < settings.runs - 1) element.remove();
     }
-    window.__renderBenchmark = { runs, domMs, polls: pollCounts, cells };
+    window.__renderBenchmark = { runs, domMs, polls: pollCounts, cells: grid.cells, gridRows: grid.gridRows, rowsInPage: grid.rowsInPage };
   } catch (error) {
-    window.__renderBenchmark = { runs, domMs, polls: pollCounts, cells, error: String(error) };
+    window.__renderBenchmark = {
+      runs,
+      domMs,
+      polls: pollCounts,
+      cells: grid.cells,
+      gridRows: grid.gridRows,
+      rowsInPage: grid.rowsInPage,
+      error: String(error)
+    };
   }
 }

@@ -48,7 +48,7 @@ export interface PageContext {
   timeZone: string;
   recordId: string | null;
   properties: Record<string, string | number | boolean>;
-  bench?: { runs: number; expectedCells: number };
+  bench?: { runs: number; gridRows: number };
 }
 
 export function escapeHtml(text: string): string {

@@ -143,7 +143,7 @@ function pageContext(page: PageName, directory: Directory, query: URLSearchParam
   if (page === 'bench') {
     context.bench = {
       runs: Math.max(1, Math.min(20, Number(query.get('runs') ?? 5) || 5)),
-      expectedCells: Math.max(1, Number(query.get('expectedCells') ?? 1) || 1)
+      gridRows: Math.max(1, Number(query.get('gridRows') ?? 1) || 1)
     };
   }
   return context;

@@ -537,6 +537,110 @@ describe('c-nps-by-csm', () => {
     });
   });
 
+  describe('a large team (windowed rows)', () => {
+    const CSMS = 100;
+    const PERIODS = ['2025-Q4', '2026-Q1'];
+    const pad = (i: number) => String(i).padStart(3, '0');
+    /** One page of snapshots: CSM 001 … CSM 100, each with 10 answers (7 promoters, 1 detractor) a quarter. */
+    const largeTeam = () => {
+      const template = page1.uiapi.query.NPS_Snapshot__c.edges[0] as { node: Record<string, unknown> };
+      const edges: unknown[] = [];
+      for (let i = 1; i <= CSMS; i++) {
+        PERIODS.forEach((label, p) => {
+          const n = clone(template.node);
+          Object.assign(n, {
+            Id: `a01${pad(i)}${p}00000000AAA`.slice(0, 18),
+            CSM__c: { value: `005${pad(i)}000000000AAA`.slice(0, 18) },
+            CSM__r: { Name: { value: `CSM ${pad(i)}` } },
+            Period_Label__c: { value: label },
+            Period_Start__c: { value: label === '2026-Q1' ? '2026-01-01' : '2025-10-01' },
+            Responses__c: { value: 10 },
+            Promoters__c: { value: 7 },
+            Passives__c: { value: 2 },
+            Detractors__c: { value: 1 },
+            NPS__c: { value: 60 },
+            Change__c: { value: p === 0 ? null : 0 },
+            Change_Significant__c: { value: false }
+          });
+          edges.push({ node: n });
+        });
+      }
+      return {
+        uiapi: {
+          query: {
+            NPS_Snapshot__c: { edges, pageInfo: { hasNextPage: false, endCursor: null }, totalCount: edges.length }
+          }
+        }
+      };
+    };
+    const mountLarge = async (): Promise<HTMLElement> => {
+      const element = await mount();
+      graphqlAdapter.emit(largeTeam(), SNAPSHOTS);
+      await flushPromises();
+      return element;
+    };
+    const spacerHeights = (element: HTMLElement) =>
+      [...root(element).querySelectorAll<HTMLElement>('tr.window-spacer')].map((tr) => tr.style.height);
+    const key = async (target: HTMLElement, name: string): Promise<void> => {
+      target.dispatchEvent(new KeyboardEvent('keydown', { key: name, bubbles: true, composed: true }));
+      await flushPromises();
+    };
+
+    it('puts 30 of the 100 rows in the page, the others as space of their height, and counts every row for assistive technology', async () => {
+      const element = await mountLarge();
+      const names = rowNames(element);
+      expect(names).toHaveLength(30);
+      expect(names[0]).toBe('CSM 001');
+      expect(names[29]).toBe('CSM 030');
+      expect(spacerHeights(element)).toEqual([`${70 * 52}px`]); // below the window only
+      const table = root(element).querySelector('table.matrix') as HTMLElement;
+      expect(table.getAttribute('aria-rowcount')).toBe('102'); // header, 100 CSMs, the team row
+      expect(root(element).querySelector('tbody .csm-row')?.getAttribute('aria-rowindex')).toBe('2');
+      expect(root(element).querySelector('.matrix-scroll')?.classList).toContain('matrix-scroll_windowed');
+      // The team row is the whole team's, not the window's: 100 CSMs × 10 answers.
+      expect(cellHost(element, 100, 1)).toMatchObject({ responses: 1000 });
+    });
+
+    it('moves the window with the scroll box', async () => {
+      const element = await mountLarge();
+      const box = root(element).querySelector('.matrix-scroll') as HTMLElement;
+      Object.defineProperty(box, 'scrollTop', { configurable: true, value: 50 * 52 });
+      box.dispatchEvent(new CustomEvent('scroll'));
+      await flushPromises();
+      const names = rowNames(element);
+      expect(names[0]).toBe('CSM 043'); // 8 rows above the first visible one (CSM 051)
+      expect(names).toHaveLength(30);
+      expect(spacerHeights(element)).toEqual([`${42 * 52}px`, `${28 * 52}px`]);
+      expect(root(element).querySelector('tbody .csm-row')?.getAttribute('aria-rowindex')).toBe('44');
+    });
+
+    it('the arrow keys go past the window: it follows, and the cell gets the focus', async () => {
+      const element = await mountLarge();
+      cellButton(element, 29, 1).focus();
+      await key(cellButton(element, 29, 1), 'ArrowDown');
+      await flushPromises();
+      expect(rowNames(element)).toContain('CSM 031');
+      expect(root(element).activeElement).toBe(cellHost(element, 30, 1));
+      expect(cellButton(element, 30, 1).getAttribute('tabindex')).toBe('0');
+      // Ctrl+End reaches the team row; Ctrl+Home the first CSM again.
+      await key(cellButton(element, 30, 1), 'End');
+      await key(cellButton(element, 30, 1), 'Home');
+      expect(cellButton(element, 30, 0).getAttribute('tabindex')).toBe('0');
+    });
+
+    it('keeps a cell of the window in the tab order when the active cell scrolls out of it', async () => {
+      const element = await mountLarge();
+      const box = root(element).querySelector('.matrix-scroll') as HTMLElement;
+      Object.defineProperty(box, 'scrollTop', { configurable: true, value: 80 * 52 });
+      box.dispatchEvent(new CustomEvent('scroll'));
+      await flushPromises();
+      const stops = [...root(element).querySelectorAll('c-nps-cell')].filter(
+        (host) => shadow(host).querySelector('button')?.getAttribute('tabindex') === '0'
+      );
+      expect(stops).toEqual([cellHost(element, 70, 0)]); // the first row of the window (CSM 071)
+    });
+  });
+
   it('keeps one cell in the tab order when the rows change', async () => {
     const element = await mount();
     await loadAll();
