@@ -148,6 +148,30 @@ export function rethrowApiError(error: unknown, what: string): never {
   throw new SyncError(`${what}: ${code ? `${code}: ` : ''}${text.slice(0, 500)}`);
 }
 
+/** An sObject Collections upsert by external id as a subrequest (at most 200 records). */
+export function upsertSubrequest(
+  objectName: string,
+  externalIdField: string,
+  records: Record<string, unknown>[]
+): SubRequest {
+  return {
+    method: 'PATCH',
+    path: `/composite/sobjects/${objectName}/${externalIdField}`,
+    body: { allOrNone: false, records: records.map((r) => ({ attributes: { type: objectName }, ...r })) }
+  };
+}
+
+/** The error of the first record of a collection subrequest's answer (or of the request), or null when it saved. */
+export function firstSaveError(result: SubResult): string | null {
+  if (result.status < 200 || result.status >= 300) {
+    const failure = failureOf(result);
+    return `${failure.errorCode}: ${failure.message}`;
+  }
+  const save = (result.body as SaveResultLike[] | null)?.[0];
+  if (!save) return 'no save result from Salesforce';
+  return save.success ? null : describeSaveError(save);
+}
+
 /** A query subrequest (first page of up to 2,000 rows). */
 export function querySubrequest(soql: string, all = false): SubRequest {
   return {
@@ -162,7 +186,8 @@ function isQueryOrCollection(sub: SubRequest): boolean {
 }
 
 function failureOf(result: SubResult): ApiFailure {
-  const body = result.body as { errorCode?: string; message?: string }[] | { errorCode?: string; message?: string } | null;
+  const body = result.body as
+    { errorCode?: string; message?: string }[] | { errorCode?: string; message?: string } | null;
   const first = Array.isArray(body) ? body[0] : body;
   return {
     errorCode: first?.errorCode ?? `HTTP_${result.status}`,
@@ -183,6 +208,8 @@ export class OrgApi {
   private readonly bulkPollMs: number;
   private readonly bulkTimeoutMs: number;
   private readonly http: DirectHttp;
+  /** The results of the leading subrequests of the last firstPages call. */
+  private leadingResults: SubResult[] = [];
 
   constructor(
     readonly conn: Connection,
@@ -224,7 +251,7 @@ export class OrgApi {
    */
   async composite(subs: SubRequest[]): Promise<SubResult[]> {
     const out: SubResult[] = [];
-    for (let i = 0; i < subs.length; ) {
+    for (let i = 0; i < subs.length;) {
       const group: SubRequest[] = [];
       let heavy = 0;
       while (i < subs.length && group.length < MAX_SUBREQUESTS) {
@@ -235,7 +262,11 @@ export class OrgApi {
         group.push(sub);
         i++;
       }
-      out.push(...(group.length === 1 ? [await this.single(group[0] as SubRequest)] : await this.compositeCall(group)));
+      out.push(
+        ...(group.length === 1
+          ? [await this.single(group[0] as SubRequest)]
+          : await this.compositeCall(group))
+      );
     }
     return out;
   }
@@ -245,14 +276,22 @@ export class OrgApi {
       const body = await this.conn.request({
         method: sub.method,
         url: `${this.base}${sub.path}`,
-        headers: { ...(sub.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(sub.headers ?? {}) },
+        headers: {
+          ...(sub.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(sub.headers ?? {})
+        },
         ...(sub.body !== undefined ? { body: JSON.stringify(sub.body) } : {})
       });
       return { status: 200, body };
     } catch (error) {
       const code = errorCodeOf(error);
       // A refusal of this request (bad query, unknown field…) is its answer; anything else stops the run.
-      if (!code || code === 'REQUEST_LIMIT_EXCEEDED' || code === 'INVALID_SESSION_ID' || error instanceof SyncError)
+      if (
+        !code ||
+        code === 'REQUEST_LIMIT_EXCEEDED' ||
+        code === 'INVALID_SESSION_ID' ||
+        error instanceof SyncError
+      )
         rethrowApiError(error, `${sub.method} ${sub.path.slice(0, 120)}`);
       return { status: 400, body: [{ errorCode: code, message: messageOf(error) }] };
     }
@@ -283,7 +322,11 @@ export class OrgApi {
     const byRef = new Map(answer.compositeResponse.map((r) => [r.referenceId, r]));
     return group.map((_, i) => {
       const r = byRef.get(`r${i}`);
-      if (!r) return { status: 500, body: [{ errorCode: 'MISSING_RESPONSE', message: 'no answer to this subrequest' }] };
+      if (!r)
+        return {
+          status: 500,
+          body: [{ errorCode: 'MISSING_RESPONSE', message: 'no answer to this subrequest' }]
+        };
       return { status: r.httpStatusCode, body: r.body };
     });
   }
@@ -291,11 +334,22 @@ export class OrgApi {
   // --- queries -----------------------------------------------------------------------------------
 
   /** The first page (up to 2,000 rows) of each query, in as few calls as possible. */
-  async firstPages(queries: { soql: string; all?: boolean }[]): Promise<FirstPage[]> {
-    const results = await this.composite(queries.map((q) => querySubrequest(q.soql, q.all ?? false)));
-    return results.map((result) =>
-      result.status >= 200 && result.status < 300 ? { page: result.body as QueryPage } : { error: failureOf(result) }
-    );
+  async firstPages(
+    queries: { soql: string; all?: boolean }[],
+    leading: SubRequest[] = []
+  ): Promise<FirstPage[]> {
+    const results = await this.composite([
+      ...leading,
+      ...queries.map((q) => querySubrequest(q.soql, q.all ?? false))
+    ]);
+    this.leadingResults = results.slice(0, leading.length);
+    return results
+      .slice(leading.length)
+      .map((result) =>
+        result.status >= 200 && result.status < 300
+          ? { page: result.body as QueryPage }
+          : { error: failureOf(result) }
+      );
   }
 
   /**
@@ -336,14 +390,26 @@ export class OrgApi {
   ): Promise<number> {
     if (options.forceBulk) return this.bulkQuery(soql, onPage, options.all ?? false);
     const [first] = await this.firstPages([{ soql, all: options.all ?? false }]);
-    if (!first?.page) throwFailure(first?.error ?? { errorCode: 'UNKNOWN', message: 'no answer' }, `query ${soql.slice(0, 120)}`);
+    if (!first?.page)
+      throwFailure(
+        first?.error ?? { errorCode: 'UNKNOWN', message: 'no answer' },
+        `query ${soql.slice(0, 120)}`
+      );
     return this.finish(first.page, soql, onPage, options.all ?? false);
   }
 
-  /** Several independent queries: their first pages in as few calls as possible, then each to its end, in order. */
-  async runQueries(items: QueryItem[]): Promise<void> {
+  /**
+   * Several independent queries: their first pages in as few calls as possible, then each to its end, in
+   * order. `leading` subrequests (e.g. a write that must come first) go out ahead of them in the same
+   * composite request; their results are returned, in order.
+   */
+  async runQueries(items: QueryItem[], leading: SubRequest[] = []): Promise<SubResult[]> {
     const rest = items.filter((item) => !item.forceBulk);
-    const pages = await this.firstPages(rest.map((item) => ({ soql: item.soql, all: item.all ?? false })));
+    const pages = await this.firstPages(
+      rest.map((item) => ({ soql: item.soql, all: item.all ?? false })),
+      leading
+    );
+    const leadingResults = this.leadingResults;
     const firstOf = new Map(rest.map((item, i) => [item, pages[i] as FirstPage]));
     for (const item of items) {
       if (item.forceBulk) {
@@ -358,6 +424,7 @@ export class OrgApi {
       item.onTotal?.(first.page.totalSize);
       await this.finish(first.page, item.soql, item.onPage, item.all ?? false);
     }
+    return leadingResults;
   }
 
   /** All rows of a small query (settings, state). */
@@ -492,7 +559,10 @@ export class OrgApi {
     if (records.length === 0) return { written: 0, failures: [] };
     if (records.length >= this.bulkThreshold)
       return this.bulkIngest(objectName, 'upsert', externalIdField, records, onProgress);
-    const [outcome] = await this.writeCollections([{ kind: 'upsert', objectName, externalIdField, records }], onProgress);
+    const [outcome] = await this.writeCollections(
+      [{ kind: 'upsert', objectName, externalIdField, records }],
+      onProgress
+    );
     return outcome as WriteOutcome;
   }
 
@@ -522,7 +592,10 @@ export class OrgApi {
    * order — so a write placed last (the sync state) goes out after the others. Records that fail with
    * UNABLE_TO_LOCK_ROW are tried again (twice). One outcome per write.
    */
-  async writeCollections(writes: CollectionWrite[], onProgress?: (done: number) => void): Promise<WriteOutcome[]> {
+  async writeCollections(
+    writes: CollectionWrite[],
+    onProgress?: (done: number) => void
+  ): Promise<WriteOutcome[]> {
     const outcomes: WriteOutcome[] = writes.map(() => ({ written: 0, failures: [] }));
     interface Piece {
       write: number;
@@ -530,8 +603,8 @@ export class OrgApi {
       records?: Record<string, unknown>[];
       ids?: string[];
     }
-    let pending: { write: number; records?: Record<string, unknown>[]; ids?: string[] }[] = writes.map((w, i) =>
-      w.kind === 'upsert' ? { write: i, records: w.records } : { write: i, ids: w.ids }
+    let pending: { write: number; records?: Record<string, unknown>[]; ids?: string[] }[] = writes.map(
+      (w, i) => (w.kind === 'upsert' ? { write: i, records: w.records } : { write: i, ids: w.ids })
     );
     let done = 0;
     for (let round = 0; pending.length > 0; round++) {
@@ -545,11 +618,7 @@ export class OrgApi {
             pieces.push({
               write: p.write,
               records: chunk,
-              sub: {
-                method: 'PATCH',
-                path: `/composite/sobjects/${w.objectName}/${w.externalIdField}`,
-                body: { allOrNone: false, records: chunk.map((r) => ({ attributes: { type: w.objectName }, ...r })) }
-              }
+              sub: upsertSubrequest(w.objectName, w.externalIdField, chunk)
             });
           }
         } else {
@@ -581,13 +650,18 @@ export class OrgApi {
               done++;
               return;
             }
-            const lock = (save.errors ?? []).some((e) => (e.statusCode ?? e.errorCode) === 'UNABLE_TO_LOCK_ROW');
+            const lock = (save.errors ?? []).some(
+              (e) => (e.statusCode ?? e.errorCode) === 'UNABLE_TO_LOCK_ROW'
+            );
             if (lock && round < LOCK_RETRIES) {
               const retry = locked.get(piece.write) ?? { records: [], ids: [] };
               retry.records.push(record);
               locked.set(piece.write, retry);
             } else {
-              outcome.failures.push({ key: String(record[w.externalIdField]), error: describeSaveError(save) });
+              outcome.failures.push({
+                key: String(record[w.externalIdField]),
+                error: describeSaveError(save)
+              });
               done++;
             }
           } else {
@@ -600,13 +674,18 @@ export class OrgApi {
               done++;
               return;
             }
-            const lock = (save.errors ?? []).some((e) => (e.statusCode ?? e.errorCode) === 'UNABLE_TO_LOCK_ROW');
+            const lock = (save.errors ?? []).some(
+              (e) => (e.statusCode ?? e.errorCode) === 'UNABLE_TO_LOCK_ROW'
+            );
             if (lock && round < LOCK_RETRIES) {
               const retry = locked.get(piece.write) ?? { records: [], ids: [] };
               retry.ids.push(id);
               locked.set(piece.write, retry);
             } else {
-              outcome.failures.push({ key: (w.keyOf ?? ((x: string) => x))(id), error: describeSaveError(save) });
+              outcome.failures.push({
+                key: (w.keyOf ?? ((x: string) => x))(id),
+                error: describeSaveError(save)
+              });
               done++;
             }
           }
@@ -614,7 +693,9 @@ export class OrgApi {
       });
       onProgress?.(done);
       pending = [...locked].map(([write, retry]) =>
-        (writes[write] as CollectionWrite).kind === 'upsert' ? { write, records: retry.records } : { write, ids: retry.ids }
+        (writes[write] as CollectionWrite).kind === 'upsert'
+          ? { write, records: retry.records }
+          : { write, ids: retry.ids }
       );
       if (pending.length > 0) await sleep(500 * (round + 1));
     }
@@ -663,17 +744,25 @@ export class OrgApi {
     let current = spool;
     try {
       for (;;) {
-        const outcome = await this.ingestJobs(objectName, operation, externalIdField, current, round === 0 ? onProgress : undefined);
+        const outcome = await this.ingestJobs(
+          objectName,
+          operation,
+          externalIdField,
+          current,
+          round === 0 ? onProgress : undefined
+        );
         written += outcome.written;
         const locked: Record<string, string>[] = [];
         for (const failure of outcome.failures) {
-          if (failure.row && round < LOCK_RETRIES && /^UNABLE_TO_LOCK_ROW\b/.test(failure.error)) locked.push(failure.row);
+          if (failure.row && round < LOCK_RETRIES && /^UNABLE_TO_LOCK_ROW\b/.test(failure.error))
+            locked.push(failure.row);
           else failures.push({ key: keyOf(failure.key), error: failure.error });
         }
         if (locked.length === 0) break;
         if (current !== spool) current.remove();
         current = new CsvSpool(spool.columns);
-        for (const row of locked) current.add(Object.fromEntries(spool.columns.map((c) => [c, row[c] === '' ? undefined : row[c]])));
+        for (const row of locked)
+          current.add(Object.fromEntries(spool.columns.map((c) => [c, row[c] === '' ? undefined : row[c]])));
         current.close();
         round++;
         await sleep(500 * round);
@@ -713,7 +802,11 @@ export class OrgApi {
             lineEnding: 'LF'
           })
         });
-        await uploadFile(this.http, `${this.conn.instanceUrl}${this.base}/jobs/ingest/${job.id}/batches`, file);
+        await uploadFile(
+          this.http,
+          `${this.conn.instanceUrl}${this.base}/jobs/ingest/${job.id}/batches`,
+          file
+        );
         await this.bulkRequest({
           method: 'PATCH',
           path: `/jobs/ingest/${job.id}`,

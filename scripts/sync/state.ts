@@ -7,7 +7,7 @@
 //   watermark's second ("boundary"), which a `>=` query reads again.
 
 import { civilFromDay } from 'c/npsCore';
-import type { OrgApi, Row } from './orgApi';
+import { upsertSubrequest, type OrgApi, type Row, type SubRequest } from './orgApi';
 import { soqlString } from './soql';
 
 export const STATE_OBJECT = 'NPS_Sync_State__c';
@@ -142,12 +142,10 @@ export function serializeSummary(summary: SyncStateSummary): string {
   return text;
 }
 
-/** Writes the state (one API call). */
-export async function writeState(
-  api: OrgApi,
+function stateRecord(
   key: string,
   fields: { watermark?: number | null; summary: SyncStateSummary }
-): Promise<string | null> {
+): Record<string, unknown> {
   const record: Record<string, unknown> = {
     Key__c: key,
     Last_Run_At__c: new Date().toISOString(),
@@ -155,6 +153,23 @@ export async function writeState(
   };
   if (fields.watermark !== undefined)
     record.Watermark__c = fields.watermark === null ? null : new Date(fields.watermark).toISOString();
-  const outcome = await api.upsert(STATE_OBJECT, 'Key__c', [record]);
+  return record;
+}
+
+/** Writes the state (one API call). */
+export async function writeState(
+  api: OrgApi,
+  key: string,
+  fields: { watermark?: number | null; summary: SyncStateSummary }
+): Promise<string | null> {
+  const outcome = await api.upsert(STATE_OBJECT, 'Key__c', [stateRecord(key, fields)]);
   return outcome.failures[0]?.error ?? null;
+}
+
+/** The same write as a subrequest, to go out with other requests (read its answer with firstSaveError). */
+export function stateWriteSubrequest(
+  key: string,
+  fields: { watermark?: number | null; summary: SyncStateSummary }
+): SubRequest {
+  return upsertSubrequest(STATE_OBJECT, 'Key__c', [stateRecord(key, fields)]);
 }

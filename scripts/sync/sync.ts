@@ -29,7 +29,15 @@ import type { SyncConfig } from './config';
 import { connectToOrg, type OrgConnection } from './connect';
 import { ConfigError, SyncError } from './errors';
 import { fetchByIdsItems, idOf, text } from './lookups';
-import { OrgApi, type CollectionWrite, type QueryItem, type RecordFailure, type Row, type WriteOutcome } from './orgApi';
+import {
+  firstSaveError,
+  OrgApi,
+  type CollectionWrite,
+  type QueryItem,
+  type RecordFailure,
+  type Row,
+  type WriteOutcome
+} from './orgApi';
 import type { Progress } from './progress';
 import {
   desiredResponse,
@@ -61,6 +69,7 @@ import {
   monthIndexOfDay,
   stateFromRows,
   stateQuery,
+  stateWriteSubrequest,
   writeState,
   type SyncState,
   type SyncStateSummary
@@ -341,6 +350,26 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
       boundary: new Set(full ? [] : (state.summary?.boundary ?? []))
     };
     const previousPending = decodeMonths(state.summary?.pendingMonths);
+    /** The state while the run writes: what a run killed from here on must still recompute. */
+    const intent = (pending: Set<number>) => ({
+      summary: {
+        status: 'running',
+        startedAt: new Date(started).toISOString(),
+        pendingMonths: encodeMonths(pending),
+        pendingAll: recomputeAll,
+        fingerprint: lastPrint,
+        boundary: state.summary?.boundary ?? []
+      } satisfies SyncStateSummary
+    });
+    const refuseUnrecorded = (failure: string | null): void => {
+      if (!failure) return;
+      // A lock is another writer (a second sync at the same time?); anything else is usually access.
+      const advice = /^UNABLE_TO_LOCK_ROW\b/.test(failure)
+        ? 'Another process holds the record (a second sync running at the same time?): run the sync again once it is done; nothing was written.'
+        : 'Check that the sync user has the CSM_NPS_Sync permission set; nothing was written.';
+      throw new SyncError(`could not record the run in NPS_Sync_State__c: ${failure}. ${advice}`);
+    };
+    let intentRecorded = false;
     phase.done(
       `time zone ${calendar.timeZone}, fiscal year from month ${calendar.fiscalStartMonth}, ` +
         (full ? 'reading everything' : `changes since ${new Date(state.watermark as number).toISOString()}`) +
@@ -410,24 +439,39 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
       if (named) namedCsms.add(named);
     }
     if (compare) {
-      phase = progress.phase('attribute', 'Crediting CSMs (Account History) and comparing with NPS_Response__c');
+      phase = progress.phase(
+        'attribute',
+        'Crediting CSMs (Account History) and comparing with NPS_Response__c'
+      );
       phase.total(table.length);
-      await api.runQueries([
-        ...(extract.pendingReads ?? []),
-        ...(table.length > 0 ? attributionQueries(table, csmField, attributionData) : []),
-        ...users.queries(namedCsms),
-        ...existingQueries(
-          table,
-          removed,
-          { allOfSource: full ? identity.source : null, source: identity.source },
-          existing
-        )
-      ]);
+      // A run that recomputes everything records that before any write in the same request as its reads
+      // (pendingAll covers every month): one API call less than a write of its own.
+      const early = recomputeAll && !options.dryRun && !state.summary?.pendingAll;
+      const [intentResult] = await api.runQueries(
+        [
+          ...(extract.pendingReads ?? []),
+          ...(table.length > 0 ? attributionQueries(table, csmField, attributionData) : []),
+          ...users.queries(namedCsms),
+          ...existingQueries(
+            table,
+            removed,
+            { allOfSource: full ? identity.source : null, source: identity.source },
+            existing
+          )
+        ],
+        early ? [stateWriteSubrequest(identity.key, intent(new Set()))] : []
+      );
+      if (intentResult) {
+        refuseUnrecorded(firstSaveError(intentResult));
+        intentRecorded = true;
+      }
     }
     // The answers complete (e.g. their comments) before they are compared with the org.
     if (compare) extract.afterReads?.();
     const noCsm = new Set(
-      [...config.unassignedOwners, ...(connection.userId ? [connection.userId] : [])].map((id) => id.slice(0, 15))
+      [...config.unassignedOwners, ...(connection.userId ? [connection.userId] : [])].map((id) =>
+        id.slice(0, 15)
+      )
     );
     const attribution = attribute(table, attributionData, noCsm, (n) => phase.update(n));
     users.prime(attribution.activeByUser);
@@ -479,26 +523,10 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
     }
 
     const changes = sink.count > 0 || toDelete.length > 0;
-    if (!options.dryRun && (changes || (recomputeAll && !state.summary?.pendingAll))) {
+    if (!intentRecorded && !options.dryRun && (changes || (recomputeAll && !state.summary?.pendingAll))) {
       counter.phase = 'state';
       // Write-ahead: the months about to change, so that a run killed after this point still recomputes them.
-      const failure = await writeState(api, identity.key, {
-        summary: {
-          status: 'running',
-          startedAt: new Date(started).toISOString(),
-          pendingMonths: encodeMonths(months),
-          pendingAll: recomputeAll,
-          fingerprint: lastPrint,
-          boundary: state.summary?.boundary ?? []
-        }
-      });
-      if (failure) {
-        // A lock is another writer (a second sync at the same time?); anything else is usually access.
-        const advice = /^UNABLE_TO_LOCK_ROW\b/.test(failure)
-          ? 'Another process holds the record (a second sync running at the same time?): run the sync again once it is done; nothing was written.'
-          : 'Check that the sync user has the CSM_NPS_Sync permission set; nothing was written.';
-        throw new SyncError(`could not record the run in NPS_Sync_State__c: ${failure}. ${advice}`);
-      }
+      refuseUnrecorded(await writeState(api, identity.key, intent(months)));
     }
 
     // --- responses --------------------------------------------------------------------------------
@@ -542,7 +570,9 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
             upserted = sink.records.length > 0 ? (outcomes.shift() as WriteOutcome) : empty;
             deleted = ids.length > 0 ? (outcomes.shift() as WriteOutcome) : empty;
           } else {
-            upserted = await api.upsert(RESPONSE_OBJECT, 'Source_Id__c', sink.records, (n) => phase.update(n));
+            upserted = await api.upsert(RESPONSE_OBJECT, 'Source_Id__c', sink.records, (n) =>
+              phase.update(n)
+            );
             deleted = await api.delete(RESPONSE_OBJECT, ids, keyOf);
           }
         } finally {
