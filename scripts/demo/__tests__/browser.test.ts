@@ -117,9 +117,13 @@ describeInBrowser('the preview in Chromium', () => {
       if (message.type() === 'error') problems.push(`console.error: ${message.text()}`);
     });
     page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
-    page.on('requestfailed', (request) =>
-      problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`)
-    );
+    page.on('requestfailed', (request) => {
+      const reason = request.failure()?.errorText ?? '';
+      // A request the page itself gave up (a reload or navigation while an icon was loading) is not a
+      // failure of the preview; anything else (refused, reset, timed out) is.
+      if (reason === 'net::ERR_ABORTED') return;
+      problems.push(`request failed: ${request.url()} (${reason})`);
+    });
     page.on('response', (response) => {
       if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
     });

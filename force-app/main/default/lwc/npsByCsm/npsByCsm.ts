@@ -68,12 +68,17 @@ const WINDOW_ABOVE = 60;
 const WINDOW_ROWS = 30;
 /** Rows kept above the first visible one (and the least scroll that moves the window). */
 const WINDOW_BUFFER = 8;
-/** The height of a CSM row while windowed, px (npsByCsm.css: .matrix-scroll_windowed .csm-row). */
-const ROW_HEIGHT = 52;
+/**
+ * The height of a CSM row while windowed, px: 52 (npsByCsm.css: .matrix-scroll_windowed .csm-row) and the
+ * table's 1 px border, until the rendered rows are measured on the first scroll (a theme may differ).
+ */
+const ROW_HEIGHT = 53;
 
 /** What a cell component receives. */
 interface CellView {
   key: string;
+  /** The template's key: the column (a row's cells are the same columns whoever the row shows). */
+  domKey: string;
   col: number;
   periodLabel: string;
   nps: number | null;
@@ -88,6 +93,11 @@ interface CellView {
 
 interface RowView {
   key: string;
+  /**
+   * The template's key. Windowed, the row's place in the window: when the window moves, the same rows of
+   * the page show other CSMs and no element is moved (a moved element loses the focus).
+   */
+  domKey: string;
   index: number;
   /** aria-rowindex: the header is row 1. */
   ariaRowIndex: number;
@@ -152,8 +162,12 @@ export default class NpsByCsm extends LightningElement {
   activeCol = 0;
   /** First CSM row in the page while windowed. */
   windowStart = 0;
+  /** A CSM row's height as rendered (px), for the spacers and the scroll position. */
+  rowHeight = ROW_HEIGHT;
   /** A cell to focus once the window has moved to it. */
   private pendingFocus: { row: number; col: number } | null = null;
+  /** The window's first row at the last render. */
+  private renderedStart = 0;
   statusMessage = '';
   private focusDrillHeading = false;
   private returnFocusTo: { row: number; col: number } | null = null;
@@ -376,6 +390,7 @@ export default class NpsByCsm extends LightningElement {
   ): CellView {
     return {
       key: `${rowKey}|${periodLabel}`,
+      domKey: String(col),
       col,
       periodLabel,
       nps: value?.nps ?? null,
@@ -437,19 +452,11 @@ export default class NpsByCsm extends LightningElement {
   }
 
   get topSpacerStyle(): string {
-    return `height: ${this.windowRange.start * ROW_HEIGHT}px`;
+    return `height: ${this.windowRange.start * this.rowHeight}px`;
   }
 
   get bottomSpacerStyle(): string {
-    return `height: ${(this.matrix.rows.length - this.windowRange.end) * ROW_HEIGHT}px`;
-  }
-
-  get hasTopSpacer(): boolean {
-    return this.windowRange.start > 0;
-  }
-
-  get hasBottomSpacer(): boolean {
-    return this.windowRange.end < this.matrix.rows.length;
+    return `height: ${(this.matrix.rows.length - this.windowRange.end) * this.rowHeight}px`;
   }
 
   get rows(): RowView[] {
@@ -460,8 +467,10 @@ export default class NpsByCsm extends LightningElement {
     const stop =
       tab.row < matrix.rows.length && (tab.row < start || tab.row >= end) ? { row: start, col: tab.col } : tab;
     const labels = matrix.periods.map((p) => p.label);
+    const windowed = this.windowed;
     return matrix.rows.slice(start, end).map((row, i) => ({
       key: row.key,
+      domKey: windowed ? `slot-${i}` : row.key,
       index: start + i,
       ariaRowIndex: start + i + 2,
       name: row.name,
@@ -480,6 +489,7 @@ export default class NpsByCsm extends LightningElement {
     const index = matrix.rows.length;
     return {
       key: TEAM_KEY,
+      domKey: TEAM_KEY,
       index,
       ariaRowIndex: index + 2,
       name: LABELS.team,
@@ -678,7 +688,11 @@ export default class NpsByCsm extends LightningElement {
     if (!this.windowed) return;
     const box = event.currentTarget as HTMLElement;
     const body = this.template?.querySelector<HTMLElement>('tbody');
-    const firstVisible = Math.floor((box.scrollTop - (body?.offsetTop ?? 0)) / ROW_HEIGHT);
+    // The spacers stand for rows of the height the rendered rows really have (measured here, where the
+    // layout is done anyway, not while rendering).
+    const height = body?.querySelector('tr.csm-row')?.getBoundingClientRect().height ?? 0;
+    if (height > 0 && Math.abs(height - this.rowHeight) > 0.25) this.rowHeight = height;
+    const firstVisible = Math.floor((box.scrollTop - (body?.offsetTop ?? 0)) / this.rowHeight);
     const wanted = Math.max(0, Math.min(firstVisible - WINDOW_BUFFER, this.matrix.rows.length - WINDOW_ROWS));
     if (Math.abs(wanted - this.windowRange.start) >= WINDOW_BUFFER / 2) this.windowStart = wanted;
   }
@@ -696,7 +710,7 @@ export default class NpsByCsm extends LightningElement {
     const cell = this.template?.querySelector<HTMLElement>(
       `c-nps-cell[data-row="${row}"][data-col="${col}"]`
     );
-    cell?.focus();
+    if (cell) focusInView(cell);
   }
 
   handleExport(): void {
@@ -720,6 +734,18 @@ export default class NpsByCsm extends LightningElement {
   }
 
   override renderedCallback(): void {
+    const start = this.windowRange.start;
+    if (start !== this.renderedStart) {
+      this.renderedStart = start;
+      // The window moved while a cell had the focus: the page's rows now show other CSMs, so the focus
+      // goes back to the active cell (where it still is in the window).
+      const focused = this.template?.activeElement as HTMLElement | null | undefined;
+      if (!this.pendingFocus && focused?.dataset?.row !== undefined) {
+        const { end } = this.windowRange;
+        if (this.activeRow >= start && (this.activeRow < end || this.activeRow === this.matrix.rows.length))
+          this.pendingFocus = { row: this.activeRow, col: this.activeCol };
+      }
+    }
     const pending = this.pendingFocus;
     if (pending) {
       const cell = this.template?.querySelector<HTMLElement>(
@@ -727,7 +753,7 @@ export default class NpsByCsm extends LightningElement {
       );
       if (cell) {
         this.pendingFocus = null;
-        cell.focus();
+        focusInView(cell);
       }
     }
     if (this.focusDrillHeading && this.selection) {
@@ -743,6 +769,12 @@ export default class NpsByCsm extends LightningElement {
     if (this.downloadUrl) URL.revokeObjectURL(this.downloadUrl);
     this.downloadUrl = null;
   }
+}
+
+/** Focuses a cell and brings it into view by the least scroll (the browser's own scroll on focus centres it). */
+function focusInView(cell: HTMLElement): void {
+  (cell as HTMLElement & { focus(options?: FocusOptions): void }).focus({ preventScroll: true });
+  cell.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
 }
 
 /** A stored snapshot in the columns of the CSV export (as `csm-nps report --out` writes a group). */

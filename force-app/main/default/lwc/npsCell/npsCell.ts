@@ -34,8 +34,8 @@ export default class NpsCell extends LightningElement {
 
   labels = LABELS;
 
-  @api focus(): void {
-    this.template?.querySelector<HTMLElement>('button')?.focus();
+  @api focus(options?: FocusOptions): void {
+    this.template?.querySelector<HTMLElement>('button')?.focus(options);
   }
 
   get hasData(): boolean {

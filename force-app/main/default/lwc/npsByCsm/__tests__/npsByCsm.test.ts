@@ -592,7 +592,7 @@ describe('c-nps-by-csm', () => {
       expect(names).toHaveLength(30);
       expect(names[0]).toBe('CSM 001');
       expect(names[29]).toBe('CSM 030');
-      expect(spacerHeights(element)).toEqual([`${70 * 52}px`]); // below the window only
+      expect(spacerHeights(element)).toEqual(['0px', `${70 * 53}px`]); // space below the window only
       const table = root(element).querySelector('table.matrix') as HTMLElement;
       expect(table.getAttribute('aria-rowcount')).toBe('102'); // header, 100 CSMs, the team row
       expect(root(element).querySelector('tbody .csm-row')?.getAttribute('aria-rowindex')).toBe('2');
@@ -604,13 +604,13 @@ describe('c-nps-by-csm', () => {
     it('moves the window with the scroll box', async () => {
       const element = await mountLarge();
       const box = root(element).querySelector('.matrix-scroll') as HTMLElement;
-      Object.defineProperty(box, 'scrollTop', { configurable: true, value: 50 * 52 });
+      Object.defineProperty(box, 'scrollTop', { configurable: true, value: 50 * 53 });
       box.dispatchEvent(new CustomEvent('scroll'));
       await flushPromises();
       const names = rowNames(element);
       expect(names[0]).toBe('CSM 043'); // 8 rows above the first visible one (CSM 051)
       expect(names).toHaveLength(30);
-      expect(spacerHeights(element)).toEqual([`${42 * 52}px`, `${28 * 52}px`]);
+      expect(spacerHeights(element)).toEqual([`${42 * 53}px`, `${28 * 53}px`]);
       expect(root(element).querySelector('tbody .csm-row')?.getAttribute('aria-rowindex')).toBe('44');
     });
 
@@ -631,7 +631,7 @@ describe('c-nps-by-csm', () => {
     it('keeps a cell of the window in the tab order when the active cell scrolls out of it', async () => {
       const element = await mountLarge();
       const box = root(element).querySelector('.matrix-scroll') as HTMLElement;
-      Object.defineProperty(box, 'scrollTop', { configurable: true, value: 80 * 52 });
+      Object.defineProperty(box, 'scrollTop', { configurable: true, value: 80 * 53 });
       box.dispatchEvent(new CustomEvent('scroll'));
       await flushPromises();
       const stops = [...root(element).querySelectorAll('c-nps-cell')].filter(
