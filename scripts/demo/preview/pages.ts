@@ -14,16 +14,19 @@ export const PAGE_PATHS: Readonly<Record<Exclude<PageName, 'bench'>, string>> = 
 
 type PropertyType = 'string' | 'number' | 'boolean';
 
+/** NPS by CSM's App Builder properties (the manager page, and the render benchmark page that shows it). */
+const NPS_BY_CSM_PROPERTIES: Readonly<Record<string, PropertyType>> = {
+  periodType: 'string',
+  numberOfPeriods: 'number',
+  metric: 'string',
+  hideBelowMinimum: 'boolean',
+  defaultSort: 'string',
+  defaultScope: 'string'
+};
+
 /** The @api properties an admin sets in App Builder (see each component's js-meta.xml). */
 export const PAGE_PROPERTIES: Readonly<Record<PageName, Readonly<Record<string, PropertyType>>>> = {
-  manager: {
-    periodType: 'string',
-    numberOfPeriods: 'number',
-    metric: 'string',
-    hideBelowMinimum: 'boolean',
-    defaultSort: 'string',
-    defaultScope: 'string'
-  },
+  manager: NPS_BY_CSM_PROPERTIES,
   csm: {
     periodType: 'string',
     metric: 'string',
@@ -32,14 +35,7 @@ export const PAGE_PROPERTIES: Readonly<Record<PageName, Readonly<Record<string, 
     followUpDays: 'number'
   },
   account: { periodType: 'string', metric: 'string' },
-  bench: {
-    periodType: 'string',
-    numberOfPeriods: 'number',
-    metric: 'string',
-    hideBelowMinimum: 'boolean',
-    defaultSort: 'string',
-    defaultScope: 'string'
-  }
+  bench: NPS_BY_CSM_PROPERTIES
 };
 
 export interface PageContext {
