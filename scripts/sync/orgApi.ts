@@ -643,52 +643,40 @@ export class OrgApi {
           throwFailure(failureOf(result), `${w.kind} ${w.objectName}`);
         const saves = result.body as SaveResultLike[];
         saves.forEach((save, index) => {
+          const codes = (save.errors ?? []).map((e) => e.statusCode ?? e.errorCode ?? '');
+          // A delete of a record already gone counts as done (a re-run after a crash).
+          const gone =
+            w.kind === 'delete' &&
+            codes.some((c) => c === 'ENTITY_IS_DELETED' || c === 'INVALID_CROSS_REFERENCE_KEY');
+          if (save.success || gone) {
+            outcome.written++;
+            done++;
+            return;
+          }
+          const retry = () => {
+            const list = locked.get(piece.write) ?? { records: [], ids: [] };
+            locked.set(piece.write, list);
+            return list;
+          };
+          const lockedRow = codes.includes('UNABLE_TO_LOCK_ROW') && round < LOCK_RETRIES;
           if (w.kind === 'upsert') {
             const record = (piece.records as Record<string, unknown>[])[index] as Record<string, unknown>;
-            if (save.success) {
-              outcome.written++;
-              done++;
-              return;
-            }
-            const lock = (save.errors ?? []).some(
-              (e) => (e.statusCode ?? e.errorCode) === 'UNABLE_TO_LOCK_ROW'
-            );
-            if (lock && round < LOCK_RETRIES) {
-              const retry = locked.get(piece.write) ?? { records: [], ids: [] };
-              retry.records.push(record);
-              locked.set(piece.write, retry);
-            } else {
+            if (lockedRow) retry().records.push(record);
+            else
               outcome.failures.push({
                 key: String(record[w.externalIdField]),
                 error: describeSaveError(save)
               });
-              done++;
-            }
           } else {
             const id = (piece.ids as string[])[index] as string;
-            const gone = (save.errors ?? []).some((e) =>
-              ['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY'].includes(e.statusCode ?? e.errorCode ?? '')
-            );
-            if (save.success || gone) {
-              outcome.written++;
-              done++;
-              return;
-            }
-            const lock = (save.errors ?? []).some(
-              (e) => (e.statusCode ?? e.errorCode) === 'UNABLE_TO_LOCK_ROW'
-            );
-            if (lock && round < LOCK_RETRIES) {
-              const retry = locked.get(piece.write) ?? { records: [], ids: [] };
-              retry.ids.push(id);
-              locked.set(piece.write, retry);
-            } else {
+            if (lockedRow) retry().ids.push(id);
+            else
               outcome.failures.push({
                 key: (w.keyOf ?? ((x: string) => x))(id),
                 error: describeSaveError(save)
               });
-              done++;
-            }
           }
+          if (!lockedRow) done++;
         });
       });
       onProgress?.(done);
