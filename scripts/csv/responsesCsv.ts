@@ -98,6 +98,8 @@ export interface CsvAnswerHandlers {
 export interface CsvReadOptions extends CsvRecordsOptions {
   /** Keep each answer's response_id so that forEachRepeatedResponseId can name the repeated ones. */
   findRepeatedIds?: boolean;
+  /** Where the file's path was given, for the message when it cannot be opened (default: `--csv`). */
+  pathGivenIn?: string;
 }
 
 /** U+FFFD REPLACEMENT CHARACTER in UTF-8. */
@@ -464,7 +466,7 @@ class ScannedAnswer implements CsvAnswer {
   }
 }
 
-function fileErrorOf(file: string, error: unknown): unknown {
+function fileErrorOf(file: string, error: unknown, pathGivenIn = '--csv'): unknown {
   if (error instanceof CsvParseFailure)
     return new CsvFileError(`${file}: the CSV could not be parsed: ${error.message}`);
   const code = (error as NodeJS.ErrnoException | null)?.code;
@@ -473,7 +475,7 @@ function fileErrorOf(file: string, error: unknown): unknown {
     /^E[A-Z]+$/.test(code) &&
     (error as NodeJS.ErrnoException).syscall !== undefined
   ) {
-    return new CsvFileError(describeReadError(file, error as NodeJS.ErrnoException));
+    return new CsvFileError(describeReadError(file, error as NodeJS.ErrnoException, pathGivenIn));
   }
   return error;
 }
@@ -492,7 +494,7 @@ export async function scanResponsesCsv(
   try {
     await readCsvRecords(file, scan, options);
   } catch (error) {
-    throw fileErrorOf(file, error);
+    throw fileErrorOf(file, error, options.pathGivenIn);
   }
   if (!scan.hasHeader) {
     throw new CsvFileError(
@@ -576,10 +578,10 @@ function describeCsvError(error: CsvError): string {
   }
 }
 
-function describeReadError(file: string, error: NodeJS.ErrnoException): string {
+function describeReadError(file: string, error: NodeJS.ErrnoException, pathGivenIn: string): string {
   switch (error.code) {
     case 'ENOENT':
-      return `${file} does not exist: check the path given to --csv`;
+      return `${file} does not exist: check the path given to ${pathGivenIn}`;
     case 'EACCES':
       return `${file} cannot be read (permission denied)`;
     case 'EISDIR':

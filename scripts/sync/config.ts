@@ -111,16 +111,54 @@ export type SyncConfig = z.output<typeof configSchema>;
 export type SurveysConfig = z.output<typeof surveysSchema>;
 export type ObjectSourceConfig = z.output<typeof objectSchema>;
 
+/** The defaults of the top-level settings, named in messages ("remove the key to use 2000"). */
+const TOP_LEVEL_DEFAULTS: Record<string, unknown> = configSchema.parse({});
+
+const EXPECTED_WORDS: Record<string, string> = {
+  int: 'a whole number without quotes',
+  number: 'a number without quotes',
+  string: 'a text in double quotes',
+  boolean: 'true or false without quotes',
+  array: 'a list [ … ]',
+  object: 'an object { … }'
+};
+
+/**
+ * One problem in words a person can act on. zod's own text ("Invalid input: expected number, received
+ * string") says what is wrong but not what to write instead: the expected type or bound is spelled out,
+ * with the default where removing the key gives one.
+ */
+function configIssueMessage(issue: z.core.$ZodIssue): string {
+  const top = issue.path.length === 1 ? String(issue.path[0]) : null;
+  const fallback =
+    top !== null && TOP_LEVEL_DEFAULTS[top] !== undefined && typeof TOP_LEVEL_DEFAULTS[top] !== 'object'
+      ? ` (or remove the key to use the default, ${JSON.stringify(TOP_LEVEL_DEFAULTS[top])})`
+      : '';
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `unknown key${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((k) => `"${k}"`).join(', ')}: check the spelling (see \`csm-nps init\`)`;
+    case 'invalid_type':
+      // zod's message is kept where a schema gave its own; the generic one is replaced.
+      if (!/^Invalid input/.test(issue.message)) return issue.message;
+      return `must be ${EXPECTED_WORDS[issue.expected] ?? `a ${issue.expected}`}${fallback}`;
+    case 'too_small':
+      if (!/^Too small/.test(issue.message)) return issue.message;
+      return `must be at least ${String(issue.minimum)}${fallback}`;
+    case 'too_big':
+      if (!/^Too big/.test(issue.message)) return issue.message;
+      return `must be at most ${String(issue.maximum)}${fallback}`;
+    default:
+      return issue.message;
+  }
+}
+
 /** Checks a parsed configuration; throws ConfigError listing every problem as `key: message`. */
 export function validateConfig(raw: unknown, where = CONFIG_FILE): SyncConfig {
   const parsed = configSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue) => {
     const key = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
-    let message = issue.message;
-    if (issue.code === 'unrecognized_keys')
-      message = `unknown key${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((k) => `"${k}"`).join(', ')}: check the spelling (see \`csm-nps init\`)`;
-    return `  ${key}: ${message}`;
+    return `  ${key}: ${configIssueMessage(issue)}`;
   });
   throw new ConfigError(`${where} is not valid:\n${lines.join('\n')}`);
 }

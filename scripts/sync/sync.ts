@@ -25,7 +25,7 @@ import {
   type StatisticsSettings
 } from 'c/npsCore';
 import { attribute, AttributionData, attributionQueries, csmFieldOf } from './attribution';
-import type { SyncConfig } from './config';
+import { CONFIG_FILE, type SyncConfig } from './config';
 import { connectToOrg, type OrgConnection } from './connect';
 import { ConfigError, SyncError } from './errors';
 import { fetchByIdsItems, idOf, text } from './lookups';
@@ -128,6 +128,11 @@ export interface SyncRun {
 }
 
 /** The source's key in NPS_Sync_State__c and its NPS_Response__c.Source__c value. */
+/** A phase's closing line: what was written, or under --dry-run what would have been. */
+function writtenWord(done: 'upserted' | 'deleted', dryRun: boolean): string {
+  return dryRun ? `would be ${done}` : done;
+}
+
 function sourceIdentity(options: SyncOptions): { key: string; source: string } {
   if (options.source === 'surveys') return { key: SURVEYS_SOURCE, source: SURVEYS_SOURCE };
   if (options.source === 'object') {
@@ -401,7 +406,8 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
         options.csvFile ?? (config.csv?.file as string),
         resolver,
         (n) => phase.update(n),
-        storableTimeCheck(calendar)
+        storableTimeCheck(calendar),
+        options.csvFile ? '--csv' : `"csv.file" in ${CONFIG_FILE}`
       );
     }
     summary.responsesRead = extract.read;
@@ -583,7 +589,7 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
         responseFailures.push(...upserted.failures, ...deleted.failures);
       }
       phase.done(
-        `${summary.responsesUpserted.toLocaleString('en-US')} upserted, ${summary.responsesDeleted.toLocaleString('en-US')} deleted${responseFailures.length > 0 ? `, ${responseFailures.length} failed` : ''}`
+        `${summary.responsesUpserted.toLocaleString('en-US')} ${writtenWord('upserted', options.dryRun)}, ${summary.responsesDeleted.toLocaleString('en-US')} ${writtenWord('deleted', options.dryRun)}${responseFailures.length > 0 ? `, ${responseFailures.length} failed` : ''}`
       );
     }
     summary.failed.push(...responseFailures.map((f) => ({ sourceId: f.key, error: f.error })));
@@ -640,7 +646,7 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
       }
       phase.done(
         `${plan.computed.length.toLocaleString('en-US')} groups ${recomputeAll ? 'in every period' : `in ${months.size} month(s) and the periods around them`}: ` +
-          `${summary.snapshotsUpserted.toLocaleString('en-US')} upserted, ${summary.snapshotsDeleted} deleted, ${plan.unchanged.toLocaleString('en-US')} unchanged`
+          `${summary.snapshotsUpserted.toLocaleString('en-US')} ${writtenWord('upserted', options.dryRun)}, ${summary.snapshotsDeleted} ${writtenWord('deleted', options.dryRun)}, ${plan.unchanged.toLocaleString('en-US')} unchanged`
       );
     }
     summary.failed.push(...snapshotFailures.map((f) => ({ sourceId: f.key, error: f.error })));

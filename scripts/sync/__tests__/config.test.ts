@@ -61,6 +61,20 @@ describe('csm-nps.config.json', () => {
     );
   });
 
+  it('says what to write instead of a wrong type or bound, with the default where there is one', () => {
+    let message = '';
+    try {
+      validateConfig({ bulkThreshold: '5000', maxRetries: 1.5, timeoutSeconds: 0, unassignedOwners: '005' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('bulkThreshold: must be a number without quotes (or remove the key to use the default, 2000)');
+    expect(message).toContain('maxRetries: must be a whole number without quotes (or remove the key to use the default, 5)');
+    expect(message).toContain('timeoutSeconds: must be at least 1 (or remove the key to use the default, 120)');
+    expect(message).toContain('unassignedOwners: must be a list [ … ]');
+    expect(message).not.toMatch(/Invalid input|Too small/);
+  });
+
   it('refuses a field name that is not an API name (no SOQL through the config)', () => {
     expect(() =>
       validateConfig({

@@ -2,6 +2,8 @@
 // values escaped — SOQL injection through the config or the data fails), and a CSV file. Plus the Bulk
 // API 2.0 path, which must leave the org exactly as the REST path does.
 
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { LocalOrg } from '../../local-org/index';
 import { connectToOrg } from '../connect';
 import { OrgApi } from '../orgApi';
@@ -265,6 +267,27 @@ describe('source "csv"', () => {
     expect(result.code).toBe(0);
     expect(result.json.responsesDeleted).toBe(1);
     expect(orgContents(org).snapshots.has(`${ben}|CSM NPS|Month|2026-01`)).toBe(false);
+  });
+});
+
+describe('a CSV that cannot be opened', () => {
+  it('names where its path was given: --csv, or "csv.file" in the config', async () => {
+    const book = await smallBook();
+    try {
+      const missing = path.join(tmpdir(), 'csm-nps-no-such-answers.csv');
+      const byFlag = await syncCli(book.org, ['sync', '--csv', missing]);
+      expect(byFlag.code).not.toBe(0);
+      expect(byFlag.stderr).toContain(`${missing} does not exist: check the path given to --csv`);
+      const config = tempFile('csm-nps.config.json', JSON.stringify({ source: 'csv', csv: { file: missing } }));
+      const byConfig = await syncCli(book.org, ['sync', '--config', config]);
+      expect(byConfig.code).not.toBe(0);
+      expect(byConfig.stderr).toContain(
+        `${missing} does not exist: check the path given to "csv.file" in csm-nps.config.json`
+      );
+      expect(orgContents(book.org).responses.size).toBe(0);
+    } finally {
+      await book.org.close();
+    }
   });
 });
 

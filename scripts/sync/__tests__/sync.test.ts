@@ -242,6 +242,9 @@ describe('csm-nps sync (Salesforce Surveys → NPS_Response__c and NPS_Snapshot_
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Dry run (nothing written)');
     expect(result.stdout).toMatch(/responses\s+1 would be upserted/);
+    // The progress lines on stderr say the same: nothing "upserted" on a dry run.
+    expect(result.stderr).toMatch(/1 would be upserted, 0 would be deleted/);
+    expect(result.stderr).not.toMatch(/\d upserted/);
     expect(result.stdout).toContain('2026-04'); // the table shows the would-be April column
     expect(
       org.admin.query('SELECT Watermark__c, Last_Run_Summary__c FROM NPS_Sync_State__c').records

@@ -48,7 +48,9 @@ export async function extractCsv(
   resolver: LocalDayResolver,
   onProgress: (read: number) => void,
   /** Why a time cannot be stored (the sync passes the org calendar's check: storableTimeCheck). */
-  timeProblemOf: (epochMs: number) => string | null = unstorableTime
+  timeProblemOf: (epochMs: number) => string | null = unstorableTime,
+  /** Where the path was given (`--csv`, or the config's `csv.file`), named when the file cannot be opened. */
+  pathGivenIn = '--csv'
 ): Promise<Extract> {
   const extract = newExtract();
   const rows = new Map<string, CsvResponse>();
@@ -81,7 +83,7 @@ export async function extractCsv(
           );
         rows.set(row.responseId, row);
       }
-    });
+    }, { pathGivenIn });
   } catch (error) {
     if (error instanceof CsvFileError) throw new ConfigError(error.message);
     throw error;
