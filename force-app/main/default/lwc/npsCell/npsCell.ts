@@ -33,6 +33,13 @@ export default class NpsCell extends LightningElement {
   @api cellKey = '';
 
   labels = LABELS;
+  /**
+   * The interval tooltip is in the page only while the cell is hovered or focused: a matrix of 200 CSMs
+   * × 24 periods would otherwise build ~3,000 hidden tooltip elements that nobody sees at first paint.
+   * (Screen readers get the same facts from the button's accessible name.)
+   */
+  hovered = false;
+  focused = false;
 
   @api focus(options?: FocusOptions): void {
     this.template?.querySelector<HTMLElement>('button')?.focus(options);
@@ -128,6 +135,26 @@ export default class NpsCell extends LightningElement {
 
   get badgeClass(): string {
     return `badge band band_${npsBand(this.hasData ? this.nps : null, this.isInsufficient)}`;
+  }
+
+  get tipShown(): boolean {
+    return this.hovered || this.focused;
+  }
+
+  handleMouseEnter(): void {
+    this.hovered = true;
+  }
+
+  handleMouseLeave(): void {
+    this.hovered = false;
+  }
+
+  handleFocus(): void {
+    this.focused = true;
+  }
+
+  handleBlur(): void {
+    this.focused = false;
   }
 
   handleClick(): void {

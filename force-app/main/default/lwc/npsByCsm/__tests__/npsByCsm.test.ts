@@ -223,6 +223,8 @@ describe('c-nps-by-csm', () => {
       );
       expect(aliceCell.getAttribute('aria-label')).toContain('+59, a real improvement');
       // The interval is also in the tooltip shown on hover and on focus.
+      aliceCell.focus();
+      await flushPromises();
       expect(textOf(aliceCell.querySelector('.tip'))).toContain('Interval 29 to 83');
 
       const carol = node('005000000000003AAA', '2026-Q1');
@@ -242,6 +244,8 @@ describe('c-nps-by-csm', () => {
       expect(bobCell.className).toContain('band_insufficient');
       expect(textOf(bobCell.querySelector('.goal'))).toBe('?');
       expect(bobCell.getAttribute('aria-label')).toContain('goal Insufficient data');
+      bobCell.dispatchEvent(new CustomEvent('mouseenter'));
+      await flushPromises();
       expect(textOf(bobCell.querySelector('.tip'))).toContain(
         'Insufficient data (Too few responses to judge)'
       );

@@ -52,6 +52,10 @@ describe('c-nps-cell', () => {
     expect(button(element).getAttribute('aria-label')).toBe(
       'Alice Martin, 2026-Q1: NPS 42, interval 12 to 64, 24 responses, change −12, a real decline, goal Met. Press Enter to see the responses.'
     );
+    // The tooltip is built only while the cell is hovered or focused (a large matrix stays light).
+    expect(button(element).querySelector('.tip')).toBeNull();
+    button(element).dispatchEvent(new CustomEvent('mouseenter'));
+    await flushPromises();
     expect([...button(element).querySelectorAll('.tip-line')].map((line) => textOf(line))).toEqual([
       'Interval 12 to 64',
       'n=24',
@@ -59,6 +63,23 @@ describe('c-nps-cell', () => {
       'Met'
     ]);
     await expect(element).toBeAccessible();
+    button(element).dispatchEvent(new CustomEvent('mouseleave'));
+    await flushPromises();
+    expect(button(element).querySelector('.tip')).toBeNull();
+  });
+
+  it('shows the tooltip while focused, as on hover, and keeps it while focused', async () => {
+    const element = await mount(FULL);
+    button(element).focus();
+    await flushPromises();
+    expect(textOf(button(element).querySelector('.tip'))).toContain('Interval 12 to 64');
+    button(element).dispatchEvent(new CustomEvent('mouseenter'));
+    button(element).dispatchEvent(new CustomEvent('mouseleave'));
+    await flushPromises();
+    expect(button(element).querySelector('.tip')).not.toBeNull();
+    button(element).blur();
+    await flushPromises();
+    expect(button(element).querySelector('.tip')).toBeNull();
   });
 
   it('fires cellselect with its key on click, and only when it has data', async () => {
