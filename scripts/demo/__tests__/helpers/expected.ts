@@ -4,6 +4,7 @@
 
 import {
   computeGroupResults,
+  consecutivePeriodPoints,
   countScores,
   formatDay,
   formatNps,
@@ -14,7 +15,8 @@ import {
   resultsOverTime,
   summarizeGroup,
   type GroupResult,
-  type GroupStatistics
+  type GroupStatistics,
+  type PeriodPoint
 } from 'c/npsCore';
 import type { LocalOrg } from '../../../local-org/index';
 
@@ -130,17 +132,22 @@ export function cellSentence(stats: {
   return `NPS ${formatNps(stats.nps)}, interval ${formatNps(stats.ciLow)} to ${formatNps(stats.ciHigh)}, ${stats.responses} responses`;
 }
 
-/** An account's NPS per quarter as Account NPS computes it (the viewer's time zone). */
+/**
+ * An account's NPS per quarter as Account NPS computes it (the viewer's time zone): every quarter from
+ * the first answer to the current one, a quarter without answers as a point without NPS.
+ */
 export function accountQuarters(
   responses: readonly OrgResponse[],
   accountId: string,
   timeZone: string,
   metric: string
-): GroupResult[] {
-  return resultsOverTime(
+): PeriodPoint[] {
+  const { results } = resultsOverTime(
     responses
       .filter((r) => r.accountId === accountId)
       .map((r) => ({ respondedAt: r.respondedAt, score: r.score, metric: r.metric })),
     { period: { type: 'quarter' }, timeZone, metric, groupName: accountId }
-  ).results;
+  );
+  const today = formatDay(new LocalDayResolver(timeZone).dayOf(Date.now()));
+  return consecutivePeriodPoints(results, { periodType: 'quarter', today });
 }

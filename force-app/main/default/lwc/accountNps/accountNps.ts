@@ -4,12 +4,21 @@
 // the presentational children.
 import { LightningElement, api, wire } from 'lwc';
 import { graphql, type GraphqlResult } from 'lightning/graphql';
-import { formatLabel, formatNps, periodTypeFromPicklist, resultsOverTime, type GroupResult } from 'c/npsCore';
+import {
+  consecutivePeriodPoints,
+  formatLabel,
+  formatNps,
+  periodTypeFromPicklist,
+  resultsOverTime,
+  type GroupResult,
+  type PeriodType
+} from 'c/npsCore';
 import {
   describeGraphqlErrors,
   PageChain,
   toResponseRow,
   userTimeZone,
+  userToday,
   valueOf,
   type ResponseNode,
   type ResponseRow
@@ -97,6 +106,10 @@ export default class AccountNps extends LightningElement {
     return this.currentCsm ?? LABELS.noCsm;
   }
 
+  get resolvedPeriodType(): PeriodType {
+    return periodTypeFromPicklist(this.periodType) ?? 'quarter';
+  }
+
   /** The account's NPS per period, computed by c/npsCore from its responses in the user's time zone. */
   get overTime(): { results: GroupResult[]; skipped: number } {
     const inputs = [this.responses, this.periodType, this.metric];
@@ -106,7 +119,7 @@ export default class AccountNps extends LightningElement {
     cache.value = resultsOverTime(
       this.responses.map((r) => ({ respondedAt: r.respondedAt, score: r.score, metric: r.metric })),
       {
-        period: { type: periodTypeFromPicklist(this.periodType) ?? 'quarter' },
+        period: { type: this.resolvedPeriodType },
         timeZone: userTimeZone(),
         metric: this.metric,
         groupName: this.recordId ?? 'account'
@@ -131,14 +144,15 @@ export default class AccountNps extends LightningElement {
     return formatLabel(LABELS.chartLabel, this.metric);
   }
 
+  /**
+   * Every period from the first answer to the current one, consecutive: a period without answers is a
+   * gap in the chart and a row in its table (c/npsCore).
+   */
   get points(): TrendPoint[] {
-    return this.overTime.results.map((r) => ({
-      label: r.period,
-      nps: r.nps,
-      ciLow: r.ciLow,
-      ciHigh: r.ciHigh,
-      responses: r.responses
-    }));
+    return consecutivePeriodPoints(this.overTime.results, {
+      periodType: this.resolvedPeriodType,
+      today: userToday()
+    });
   }
 
   get latestText(): string {

@@ -10,7 +10,16 @@ import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import USER_ID from '@salesforce/user/Id';
 import RESPONSE_ID_FIELD from '@salesforce/schema/NPS_Response__c.Id';
 import FOLLOWED_UP_FIELD from '@salesforce/schema/NPS_Response__c.Followed_Up__c';
-import { describeChange, formatLabel, formatNps, formatProbability, GOAL_LABELS, npsBand } from 'c/npsCore';
+import {
+  consecutivePeriodPoints,
+  describeChange,
+  formatLabel,
+  formatNps,
+  formatProbability,
+  GOAL_LABELS,
+  npsBand,
+  periodTypeFromPicklist
+} from 'c/npsCore';
 import {
   describeGraphqlErrors,
   describeSaveError,
@@ -18,6 +27,7 @@ import {
   periodsNewestFirst,
   toResponseRow,
   toSnapshot,
+  userToday,
   type ResponseNode,
   type ResponseRow,
   type Snapshot,
@@ -77,7 +87,7 @@ export default class CsmNps extends LightningElement {
 
   /** Responses marked followed up here; shown so at once, taken back if the save fails. */
   followedUpIds: string[] = [];
-  /** When the component opened: "the last 90 days" counts from here. */
+  /** When the component opened: "the last 90 days" and the trend's current period count from here. */
   private readonly openedAt = Date.now();
 
   // ---------- data ----------
@@ -221,15 +231,15 @@ export default class CsmNps extends LightningElement {
       : (this.snapshots[0]?.metric ?? this.metric);
   }
 
-  /** The primary question's snapshots of the last periods, oldest first. */
+  /** The primary question's snapshots, oldest first. */
   get series(): Snapshot[] {
     const metric = this.primaryMetric;
     return this.snapshots
       .filter((s) => s.metric === metric)
-      .sort((a, b) => (a.periodStart < b.periodStart ? -1 : a.periodStart > b.periodStart ? 1 : 0))
-      .slice(-this.periodCount);
+      .sort((a, b) => (a.periodStart < b.periodStart ? -1 : a.periodStart > b.periodStart ? 1 : 0));
   }
 
+  /** The latest period with answers (the headline names it: it may be before the current period). */
   get latest(): Snapshot | null {
     return this.series.at(-1) ?? null;
   }
@@ -311,14 +321,16 @@ export default class CsmNps extends LightningElement {
     return formatLabel(LABELS.trendLabel, this.primaryMetric);
   }
 
+  /** The last periods up to the current one, consecutive: a period without answers is a gap (c/npsCore). */
   get trendPoints(): TrendPoint[] {
-    return this.series.map((s) => ({
-      label: s.periodLabel,
-      nps: s.nps,
-      ciLow: s.ciLow,
-      ciHigh: s.ciHigh,
-      responses: s.responses
-    }));
+    return consecutivePeriodPoints(
+      this.series.map((s) => ({ ...s, period: s.periodLabel })),
+      {
+        periodType: periodTypeFromPicklist(this.periodType) ?? 'quarter',
+        count: this.periodCount,
+        today: userToday(this.openedAt)
+      }
+    );
   }
 
   get floorValue(): number | null {
@@ -347,6 +359,15 @@ export default class CsmNps extends LightningElement {
 
   get detractorsHint(): string {
     return formatLabel(LABELS.detractorsHint, this.followUpWindowDays);
+  }
+
+  /**
+   * The detractors section: always beside an NPS; without one (nothing synced yet) only when a detractor
+   * is waiting or the list failed, so that an empty card never says "Well done".
+   */
+  get showDetractors(): boolean {
+    if (!this.snapshotsReady) return false;
+    return this.hasData || this.detractors.length > 0 || this.detractorsError !== '';
   }
 
   get detractorsLoading(): boolean {

@@ -68,6 +68,7 @@ export type { CsvValue, GroupCsvColumn } from './csv';
 export { categoryShares, formatLabel, formatShare, NPS_BAND_LIMITS, npsBand } from './display';
 export type { NpsBand } from './display';
 export {
+  consecutivePeriodPoints,
   goalStatusFromPicklist,
   instantBoundsForLocalDates,
   localDateOf,
@@ -77,4 +78,4 @@ export {
   pooledResultsByPeriod,
   resultsOverTime
 } from './series';
-export type { DatedScore, PeriodCounts } from './series';
+export type { DatedScore, PeriodCounts, PeriodFigures, PeriodPoint } from './series';

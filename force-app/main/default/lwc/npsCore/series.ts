@@ -12,6 +12,7 @@ import {
   LocalDayResolver,
   parseRespondedAt,
   periodIndexOfLabel,
+  periodLabel,
   resolvePeriodOptions,
   type PeriodOptions,
   type PeriodType
@@ -94,12 +95,91 @@ export function pooledResultsByPeriod(
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** How many calendar months a period spans: one, or three for (fiscal) quarters. */
+function monthsPerPeriod(periodType: PeriodType): number {
+  return periodType === 'month' ? 1 : 3;
+}
+
 /** First day of the next period after the one starting on `start` (`YYYY-MM-DD`): one month later, or three for (fiscal) quarters. */
 export function nextPeriodStartDate(start: string, periodType: PeriodType): string | null {
   const match = ISO_DATE.exec(start);
   if (!match) return null;
-  const months = Number(match[1]) * 12 + Number(match[2]) - 1 + (periodType === 'month' ? 1 : 3);
+  const months = Number(match[1]) * 12 + Number(match[2]) - 1 + monthsPerPeriod(periodType);
   return formatDay(dayFromCivil(Math.floor(months / 12), (months % 12) + 1, Number(match[3])));
+}
+
+/** Months since year 0 of a `YYYY-MM-DD` date (its day left aside); null when it is not such a date. */
+function monthNumberOf(date: string | null | undefined): number | null {
+  const match = ISO_DATE.exec(date ?? '');
+  return match ? Number(match[1]) * 12 + Number(match[2]) - 1 : null;
+}
+
+/** One period's figures, as a trend charts them (a GroupResult, or a snapshot with its label as `period`). */
+export interface PeriodFigures {
+  /** Period label, e.g. `2026-Q1`. */
+  period: string;
+  /** First day of the period (`YYYY-MM-DD`). */
+  periodStart?: string | null;
+  nps: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  responses: number;
+}
+
+/** One point of a trend: a period without answers has no NPS and no interval (a chart breaks its line there). */
+export interface PeriodPoint {
+  label: string;
+  nps: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  responses: number;
+}
+
+/**
+ * A trend over consecutive periods: every period is present, a period without answers as a point
+ * without NPS, so that a chart never draws a line across periods nobody answered in. The periods end
+ * with the one that holds `today` (a local `YYYY-MM-DD`; the latest period with answers when that is
+ * later, or when `today` or its start is unknown): "the last 12 quarters" are the 12 up to now, and quiet
+ * recent periods show as such. `count` periods, or without it every period from the earliest with answers.
+ * The period of `today` is counted in whole periods from the latest period's start, so fiscal quarters
+ * need no fiscal settings; labels are read as pooledResultsByPeriod reads them. Figures whose label does
+ * not fit the period type are left out. No figures: no points (there is no period to anchor them).
+ */
+export function consecutivePeriodPoints(
+  figures: Iterable<PeriodFigures>,
+  options: { periodType: PeriodType; today: string | null; count?: number }
+): PeriodPoint[] {
+  const period = resolvePeriodOptions({ type: options.periodType });
+  const byIndex = new Map<number, PeriodFigures>();
+  for (const figure of figures) {
+    const index = periodIndexOfLabel(figure.period, period);
+    if (index !== null) byIndex.set(index, figure);
+  }
+  if (byIndex.size === 0) return [];
+  const indexes = [...byIndex.keys()];
+  const latest = Math.max(...indexes);
+  const latestStart = monthNumberOf(byIndex.get(latest)?.periodStart);
+  const todayMonth = monthNumberOf(options.today);
+  const elapsed =
+    latestStart === null || todayMonth === null
+      ? 0
+      : Math.floor((todayMonth - latestStart) / monthsPerPeriod(options.periodType));
+  const last = latest + Math.max(0, elapsed);
+  const count =
+    options.count !== undefined && Number.isInteger(options.count) && options.count > 0
+      ? options.count
+      : last - Math.min(...indexes) + 1;
+  return Array.from({ length: count }, (_, i) => {
+    const index = last - count + 1 + i;
+    const figure = byIndex.get(index);
+    return {
+      label: figure?.period ?? periodLabel(index, period),
+      nps: figure?.nps ?? null,
+      ciLow: figure?.ciLow ?? null,
+      ciHigh: figure?.ciHigh ?? null,
+      responses: figure?.responses ?? 0
+    };
+  });
 }
 
 /**

@@ -4,7 +4,7 @@
 
 import type { GraphqlError, GraphqlResult } from 'lightning/graphql';
 import timeZone from '@salesforce/i18n/timeZone';
-import { formatLabel, goalStatusFromPicklist, LocalDayResolver, type GoalStatus } from 'c/npsCore';
+import { formatDay, formatLabel, goalStatusFromPicklist, LocalDayResolver, type GoalStatus } from 'c/npsCore';
 import { LABELS } from './labels';
 
 /** A field as the GraphQL UI API returns it: `{ value }` (null when empty). */
@@ -128,6 +128,11 @@ export function userDayResolver(): LocalDayResolver {
 /** The user's time zone (IANA name). */
 export function userTimeZone(): string {
   return userDayResolver().timeZone;
+}
+
+/** The user's local date (`YYYY-MM-DD`) at an instant, by default now: which period is the current one. */
+export function userToday(now: number = Date.now()): string {
+  return formatDay(userDayResolver().dayOf(now));
 }
 
 /** One response as the lists show it. */

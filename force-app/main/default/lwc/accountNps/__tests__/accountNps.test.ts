@@ -1,6 +1,6 @@
 import { createElement } from 'lwc';
 import AccountNps from 'c/accountNps';
-import { formatNps, resultsOverTime } from 'c/npsCore';
+import { formatNps, resultsOverTime, type GroupResult } from 'c/npsCore';
 import {
   byOperation,
   configOf,
@@ -13,10 +13,13 @@ import {
 import page1 from './data/responsesPage1.json';
 import page2 from './data/responsesPage2.json';
 import noResponses from './data/noResponses.json';
+import withGap from './data/responsesWithGap.json';
 
 const RESPONSES = byOperation('accountNpsResponses');
 const ACCOUNT = '001000000000001AAA';
 const TIME_ZONE = 'America/Los_Angeles'; // @salesforce/i18n/timeZone in jest
+/** "Now" in the tests: in 2026-Q1 (March), the latest period of the fixture's answers. */
+const NOW = '2026-03-20T18:00:00Z';
 
 async function mount(props: Partial<{ periodType: string; metric: string }> = {}): Promise<HTMLElement> {
   const element = createElement('c-account-nps', { is: AccountNps });
@@ -67,8 +70,14 @@ const chart = (element: HTMLElement) =>
   };
 
 describe('c-account-nps', () => {
+  let now: jest.SpyInstance<number, []>;
+  beforeEach(() => {
+    now = jest.spyOn(Date, 'now').mockReturnValue(Date.parse(NOW));
+  });
+
   afterEach(() => {
     resetDom();
+    now.mockRestore();
     jest.clearAllMocks();
   });
 
@@ -175,8 +184,48 @@ describe('c-account-nps', () => {
   it('charts by month and the CSM NPS question when App Builder says so', async () => {
     const element = await mount({ periodType: 'Month', metric: 'CSM NPS' });
     await loadAll();
-    expect(chart(element).points.map((p) => [p.label, p.nps, p.responses])).toEqual([['2026-02', 100, 1]]);
+    // From the first answer to the current month: March has none yet.
+    expect(chart(element).points.map((p) => [p.label, p.nps, p.responses])).toEqual([
+      ['2026-02', 100, 1],
+      ['2026-03', null, 0]
+    ]);
     expect(text(element, '.over-time h3')).toBe('CSM NPS over time, by Month');
+  });
+
+  it('charts every quarter from the first answer to now, a quarter without answers as a gap', async () => {
+    now.mockReturnValue(Date.parse('2026-01-20T18:00:00Z')); // 2026-Q1: no answer yet
+    const element = await mount();
+    graphqlAdapter.emit(withGap, RESPONSES);
+    await flushPromises();
+    const expected = resultsOverTime(
+      withGap.uiapi.query.NPS_Response__c.edges.map(({ node }) => ({
+        respondedAt: node.Responded_At__c.value,
+        score: node.Score__c.value,
+        metric: node.Metric__c.value
+      })),
+      { period: { type: 'quarter' }, timeZone: TIME_ZONE, metric: 'Company NPS', groupName: ACCOUNT }
+    ).results;
+    expect(expected.map((r) => r.period)).toEqual(['2025-Q2', '2025-Q4']);
+    const [q2, q4] = expected as [GroupResult, GroupResult];
+    const point = (r: GroupResult) => ({
+      label: r.period,
+      nps: r.nps,
+      ciLow: r.ciLow,
+      ciHigh: r.ciHigh,
+      responses: r.responses
+    });
+    const gap = (label: string) => ({ label, nps: null, ciLow: null, ciHigh: null, responses: 0 });
+    expect(chart(element).points).toEqual([point(q2), gap('2025-Q3'), point(q4), gap('2026-Q1')]);
+    const tableRows = [...shadow(chart(element)).querySelectorAll('table.data-table tbody tr')].map((tr) =>
+      [...tr.children].map((cell) => textOf(cell))
+    );
+    expect(tableRows.map((cells) => cells[0])).toEqual(['2025-Q2', '2025-Q3', '2025-Q4', '2026-Q1']);
+    expect(tableRows[1]).toEqual(['2025-Q3', '—', '—', '0']);
+    expect(shadow(chart(element)).querySelector('path.line')?.getAttribute('d')?.match(/M/g)).toHaveLength(2);
+    // The latest figure names its quarter: it is not the current one.
+    expect(text(element, '.latest')).toBe(
+      `Latest: 2025-Q4, NPS ${formatNps(q4.nps)} (likely between ${formatNps(q4.ciLow)} and ${formatNps(q4.ciHigh)}), 2 responses`
+    );
   });
 
   it('says when the charted question has no response', async () => {

@@ -13,6 +13,7 @@ import {
   textOf
 } from '../../../../../../scripts/jest/lwcTestHelpers';
 import snapshots from './data/snapshots.json';
+import snapshotsWithGap from './data/snapshotsWithGap.json';
 import emptySnapshots from './data/emptySnapshots.json';
 import detractors from './data/detractors.json';
 import noDetractors from './data/noDetractors.json';
@@ -22,6 +23,8 @@ const DETRACTORS = byOperation('csmNpsDetractors');
 const CURRENT_USER = '005000000000000000'; // @salesforce/user/Id in jest
 const ALICE = '005000000000001AAA';
 const updateRecordMock = updateRecord as unknown as jest.Mock;
+/** "Now" in the tests: in 2026-Q1, the latest quarter of snapshots.json (the trend ends with the current period). */
+const NOW = '2026-03-20T18:00:00Z';
 
 type Props = Partial<{
   recordId: string;
@@ -80,9 +83,25 @@ const list = (element: HTMLElement) =>
     responses: { id: string; followedUp: boolean }[];
   };
 
+type Point = {
+  label: string;
+  nps: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  responses: number;
+};
+const trendChart = (element: HTMLElement) =>
+  root(element).querySelector('c-nps-trend-chart') as HTMLElement & { points: Point[]; floor: number };
+
 describe('c-csm-nps', () => {
+  let now: jest.SpyInstance<number, []>;
+  beforeEach(() => {
+    now = jest.spyOn(Date, 'now').mockReturnValue(Date.parse(NOW));
+  });
+
   afterEach(() => {
     resetDom();
+    now.mockRestore();
     jest.clearAllMocks();
   });
 
@@ -99,6 +118,22 @@ describe('c-csm-nps', () => {
       expect((empty as HTMLElement & { state: string }).state).toBe('empty');
       expect(textOf(shadow(empty).querySelector('.command'))).toBe('npx csm-nps sync --target-org ALIAS');
       await expect(element).toBeAccessible();
+    });
+
+    it('without any response, congratulates nobody on an empty follow-up list', async () => {
+      const element = await mount();
+      await load(emptySnapshots, noDetractors);
+      expect(panel(element)?.state).toBe('empty');
+      expect(root(element).querySelector('.detractors')).toBeNull();
+      expect(textOf(root(element).querySelector('.csm-nps'))).not.toContain('Well done');
+    });
+
+    it('without snapshots yet, still lists a detractor waiting for a follow-up', async () => {
+      const element = await mount();
+      await load(emptySnapshots, detractors);
+      expect(panel(element)?.state).toBe('empty');
+      expect(list(element).responses.map((r) => r.id)).toEqual(['a02000000000011AAA', 'a02000000000012AAA']);
+      expect(textOf(root(element).querySelector('.csm-nps'))).not.toContain('Well done');
     });
 
     it('on a User page without data, says whose NPS is missing', async () => {
@@ -299,10 +334,7 @@ describe('c-csm-nps', () => {
     it('charts the last periods with their intervals and the floor', async () => {
       const element = await mount({ numberOfPeriods: 3 });
       await load();
-      const chart = root(element).querySelector('c-nps-trend-chart') as HTMLElement & {
-        points: { label: string; nps: number; ciLow: number; ciHigh: number }[];
-        floor: number;
-      };
+      const chart = trendChart(element);
       expect(chart.floor).toBe(30);
       expect(chart.points.map((p) => p.label)).toEqual(['2025-Q3', '2025-Q4', '2026-Q1']);
       const q4 = snapshot(snapshots, 'Company NPS', '2025-Q4');
@@ -323,6 +355,59 @@ describe('c-csm-nps', () => {
       expect(text(element, '#trend-title') || textOf(root(element).querySelector('.trend h3'))).toBe(
         'Last 3 periods'
       );
+    });
+
+    it('charts consecutive periods, a quarter without answers as a gap in the line', async () => {
+      now.mockReturnValue(Date.parse('2025-05-15T18:00:00Z')); // 2025-Q2
+      const element = await mount({ numberOfPeriods: 5 });
+      await load(snapshotsWithGap);
+      const chart = trendChart(element);
+      const q3 = snapshot(snapshotsWithGap, 'Company NPS', '2024-Q3');
+      expect(chart.points.map((p) => p.label)).toEqual([
+        '2024-Q2',
+        '2024-Q3',
+        '2024-Q4',
+        '2025-Q1',
+        '2025-Q2'
+      ]);
+      expect(chart.points[1]).toEqual({
+        label: '2024-Q3',
+        nps: q3.NPS__c.value,
+        ciLow: q3.CI_Low__c.value,
+        ciHigh: q3.CI_High__c.value,
+        responses: q3.Responses__c.value
+      });
+      expect(chart.points[2]).toEqual({
+        label: '2024-Q4',
+        nps: null,
+        ciLow: null,
+        ciHigh: null,
+        responses: 0
+      });
+      // The line stops at 2024-Q3 and starts again at 2025-Q1: two runs, never a line across the gap.
+      expect(shadow(chart).querySelector('path.line')?.getAttribute('d')?.match(/M/g)).toHaveLength(2);
+      const rows = [...shadow(chart).querySelectorAll('table tbody tr')].map((tr) =>
+        [...tr.children].map((cell) => textOf(cell))
+      );
+      expect(rows[2]).toEqual(['2024-Q4', '—', '—', '0']);
+      expect(shadow(chart).querySelector('svg')?.getAttribute('aria-label')).toBe(
+        `NPS trend, Company NPS: from ${formatNps(snapshot(snapshotsWithGap, 'Company NPS', '2024-Q2').NPS__c.value)} in 2024-Q2 to 50 in 2025-Q2 (4 periods with responses)`
+      );
+    });
+
+    it('ends with the current period after quiet ones; the headline names the latest period with answers', async () => {
+      now.mockReturnValue(Date.parse('2025-11-10T18:00:00Z')); // 2025-Q4: nobody answered in Q3 or Q4
+      const element = await mount({ numberOfPeriods: 4 });
+      await load(snapshotsWithGap);
+      expect(trendChart(element).points.map((p) => [p.label, p.responses])).toEqual([
+        ['2025-Q1', 16],
+        ['2025-Q2', 18],
+        ['2025-Q3', 0],
+        ['2025-Q4', 0]
+      ]);
+      expect(text(element, '.headline-title')).toBe('Company NPS, 2025-Q2');
+      expect(text(element, '.nps-value')).toBe('50');
+      expect(text(element, '.responses')).toBe('18 responses');
     });
   });
 

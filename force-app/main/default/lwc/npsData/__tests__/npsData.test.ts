@@ -3,6 +3,7 @@ import {
   describeSaveError,
   PageChain,
   toSnapshot,
+  userToday,
   type Connection,
   type SnapshotNode
 } from 'c/npsData';
@@ -99,5 +100,12 @@ describe('toSnapshot', () => {
       promoters: 0
     });
     expect(toSnapshot({ ...node, Period_Label__c: { value: null } })).toBeNull();
+  });
+});
+
+describe('userToday', () => {
+  it('is the date in the user’s time zone (America/Los_Angeles in jest), which decides the current period', () => {
+    expect(userToday(Date.parse('2026-01-01T03:00:00Z'))).toBe('2025-12-31');
+    expect(userToday(Date.parse('2026-01-01T09:00:00Z'))).toBe('2026-01-01');
   });
 });
