@@ -15,6 +15,7 @@ import {
   smallBook,
   syncCli,
   syncKilledAt,
+  touchAnswers,
   type SmallBook
 } from '../test-support/syncFixture';
 import { CaseRecorder } from './results';
@@ -149,6 +150,11 @@ describe(`torture: SIGKILL at seeded points, then a normal run (seed ${seed})`, 
   });
   afterAll(async () => {
     for (const org of open) await org.close();
+    const kills = recorder.rows.filter((r) => r.what.startsWith('SIGKILL'));
+    const phases = new Set(kills.map((r) => r.what.replace(/^SIGKILL (of an incremental run )?in /, '')));
+    recorder.write(
+      `${kills.length} SIGKILLs over ${phases.size} phases, of first and of incremental runs; ${kills.filter((k) => k.held).length} ended, after a normal run, with the org of one uninterrupted run`
+    );
   });
 
   it('every kill point, whatever the phase, ends with the org of one uninterrupted run', async () => {
@@ -242,11 +248,80 @@ describe(`torture: SIGKILL at seeded points, then a normal run (seed ${seed})`, 
     recorder.note(
       `Data: seeded survey submissions — ${SUBMISSIONS.rest} for the REST runs (${rest.calls} API calls uninterrupted), ${SUBMISSIONS.bulk} for the Bulk API 2.0 runs (${MODES.bulk.slice(1).join(' ')}, about ${bulk.calls} calls) — on 5 accounts: one reassigned, one whose CSM is inactive, one without a CSM.`
     );
-    recorder.write(
-      `${kills.length} SIGKILLs over ${byPhase.size} phases; ${kills.filter((k) => k.held).length} ended, after a normal run, with the org of one uninterrupted run`
-    );
     expect(failures).toEqual([]);
     expect(kills.length).toBeGreaterThanOrEqual(20);
     expect(REQUIRED_PHASES.filter((phase) => !byPhase.has(phase))).toEqual([]);
+  });
+
+  /**
+   * A run after new answers is incremental: its re-run reads only what changed since the watermark. If an
+   * incremental run dies after writing responses but before their snapshots, the re-run finds those
+   * responses already in the org — only the months the dead run recorded ahead of its writes (the
+   * write-ahead state) tell it which snapshots are stale. A first run's re-run recomputes everything, so
+   * only this case proves the write-ahead state is kept and used.
+   */
+  it('an incremental run killed at each of its calls, then a normal run, ends as one uninterrupted incremental run', async () => {
+    /** New answers dated in past months, so that old months' snapshots must change. */
+    const addNewAnswers = (book: SmallBook): void => {
+      const ids: (string | null)[] = [];
+      for (const [completedAt, score, csmScore] of [
+        ['2025-06-15T12:00:00Z', 0, 1],
+        ['2025-06-20T12:00:00Z', 2, null],
+        ['2026-01-10T09:00:00Z', 10, 9],
+        ['2026-05-20T12:00:00Z', 6, 10]
+      ] as const) {
+        const added = book.org.admin.addSurveyResponse({
+          accountId: book.accounts.beta,
+          contactId: book.contacts.beta,
+          completedAt,
+          score,
+          csmScore
+        });
+        ids.push(added.companyAnswerId, added.csmAnswerId);
+      }
+      touchAnswers(book.org, ids);
+    };
+    /** A book synced once, then given the new answers: the next run is incremental. */
+    const syncedBook = async (): Promise<SmallBook> => {
+      const book = await buildBook('rest');
+      const run = await syncCli(book.org, ['sync', ...MODES.rest]);
+      expect(run.code).toBe(0);
+      addNewAnswers(book);
+      return book;
+    };
+
+    const reference = await syncedBook();
+    open.push(reference.org);
+    const clean = await syncCli(reference.org, ['sync', ...MODES.rest]);
+    expect(clean.code).toBe(0);
+    expect(clean.json.fullRun).toBe(false);
+    expect(Number(clean.json.responsesUpserted)).toBe(7);
+    const calls = Number(clean.json.apiCalls);
+
+    const failures: string[] = [];
+    for (let call = 1; call <= calls; call++) {
+      const hold = random.chance(0.5);
+      const book = await syncedBook();
+      const killed = await syncKilledAt(book.org, call, { args: [...MODES.rest], hold });
+      const phase = killed.killed ? phaseOfProgress(killed.stderr) : null;
+      const rerun = await syncCli(book.org, ['sync', ...MODES.rest]);
+      const difference =
+        rerun.code === 0
+          ? orgDifference(book.org, reference.org)
+          : `the re-run exited ${rerun.code}: ${rerun.stderr.slice(-300)}`;
+      const where = `incremental run (7 new answers, ${calls} calls uninterrupted), call ${call}${hold ? ', held: the org never handles it' : ', once the org counted it'}`;
+      const held = difference === null;
+      recorder.add({
+        what: killed.killed ? `SIGKILL of an incremental run in ${phase}` : 'no kill (the run finished before that call)',
+        where,
+        produced: held
+          ? `re-run exit 0, wrote ${rerun.json.responsesUpserted} responses and ${rerun.json.snapshotsUpserted} snapshots; org identical to one uninterrupted run`
+          : String(difference),
+        held
+      });
+      if (!held) failures.push(`${where}: ${difference}`);
+      await book.org.close();
+    }
+    expect(failures).toEqual([]);
   });
 });
