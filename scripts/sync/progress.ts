@@ -51,7 +51,8 @@ export function createProgress(io: CliIo, options: { quiet?: boolean } = {}): Pr
       const started = Date.now();
       const bar = new cliProgress.SingleBar(
         {
-          format: `${label.padEnd(28)} {bar} {value}{ofTotal}`,
+          // cli-progress writes the bar itself, past `write`: its label is redacted here.
+          format: `${redact(label).padEnd(28)} {bar} {value}{ofTotal}`,
           stream: io.stderr as NodeJS.WritableStream,
           hideCursor: true,
           clearOnComplete: true,

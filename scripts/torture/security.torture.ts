@@ -138,6 +138,18 @@ describe(`torture: no secret in anything the sync prints or writes (seed ${seed}
       },
       1
     );
+    // A secret of no recognisable shape is hidden only because the sync registered it: an error
+    // that quotes the login password (a misconfigured proxy, a verbose gateway).
+    await add('an error that quotes the login password', ['sync', '--json', '--full'], undefined, 1, () =>
+      org.admin.addFault({
+        type: 'error',
+        path: '/composite',
+        nth: 1,
+        status: 500,
+        errorCode: 'UNKNOWN_EXCEPTION',
+        message: `gateway refused the login of ${org.username} with password ${org.password}`
+      })
+    );
     const echoed = org.admin.newAccessToken();
     known.push(echoed);
     await add('a proxy error that echoes the Authorization header', ['sync'], tokenEnv(echoed), 1, () =>
