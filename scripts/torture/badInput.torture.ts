@@ -279,7 +279,11 @@ const short = (text: string, max = 110) => (text.length > max ? `${text.slice(0,
 
 describe(`torture: bad input in CSV files and source records (seed ${seed})`, () => {
   const cases = csvCases();
+  /** What went wrong in the current test (emptied before each, so one test's failure is not blamed on the next). */
   const problems: string[] = [];
+  beforeEach(() => {
+    problems.length = 0;
+  });
   const orgs: LocalOrg[] = [];
   afterAll(async () => {
     for (const org of orgs) await org.close();
