@@ -255,8 +255,27 @@ describeInBrowser('the preview in Chromium', () => {
     );
     const listed = await accountList(accountPage.page).locator('tr.response').count();
     expect(listed).toBe(responses.filter((r) => r.accountId === hostile.accountId).length);
+    // The current CSM: the account owner, the CSM field property's default (the local org's Account has
+    // no custom CSM lookup unless the metadata defines one).
+    const [account] = org.admin.query(`SELECT Owner.Name FROM Account WHERE Id = '${hostile.accountId}'`)
+      .records as { Owner: { Name: string } }[];
+    await expect(accountPage.page.locator('c-account-nps .current-csm-name').textContent()).resolves.toBe(
+      account?.Owner.Name
+    );
     expect(accountPage.problems).toEqual([]);
     await accountPage.page.close();
+  });
+
+  it('Account NPS says what to set when its CSM field property names no lookup', async () => {
+    const { page, problems } = await open(`/account?account=${hostile.accountId}&csmField=Owner.Name`);
+    const message = page.locator('c-account-nps c-nps-state-panel .error-message');
+    await message.waitFor();
+    await expect(message.textContent()).resolves.toContain(
+      'The CSM field of Account NPS is set to "Owner.Name", which is not the API name of a lookup to User on Account.'
+    );
+    expect(await page.locator('c-account-nps .current-csm').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
   });
 
   it('a cell opens its responses: the answers of that CSM and quarter', async () => {

@@ -13,10 +13,15 @@ import {
   type UiApiOrg
 } from '../graphql/uiApi';
 
-// The components' queries import `gql` from lightning/graphql; here it keeps the text, as the preview's does.
+// The components' queries import `gql` from lightning/graphql; here it keeps the text with its substitutions
+// (Account NPS's CSM field), as the preview's does.
 jest.mock(
   'lightning/graphql',
-  () => ({ gql: (strings: TemplateStringsArray) => ({ source: strings.join('') }) }),
+  () => ({
+    gql: (strings: TemplateStringsArray, ...values: unknown[]) => ({
+      source: strings.reduce((text, part, i) => text + String(values[i - 1]) + part)
+    })
+  }),
   { virtual: true }
 );
 
@@ -25,6 +30,14 @@ let byCsm: Queries;
 let csm: Queries;
 let account: Queries;
 const source = (query: unknown): string => (query as { source: string }).source;
+/** Account NPS's query for a CSM field property (`Owner`, `CSM__c`). */
+const accountQuery = (csmField: string): string => {
+  const { csmFieldOf, responsesQuery } = account as {
+    csmFieldOf: (setting: string) => unknown;
+    responsesQuery: (csm: unknown) => unknown;
+  };
+  return source(responsesQuery(csmFieldOf(csmField)));
+};
 
 beforeAll(async () => {
   // Loaded after the mock above (imports are not hoisted by this project's Jest transform).
@@ -52,7 +65,12 @@ const DESCRIBES: Record<string, ObjectDescribe> = {
   },
   Account: {
     name: 'Account',
-    fields: [f('Id', 'id'), f('Name', 'string'), lookup('OwnerId', 'Owner', 'User')]
+    fields: [
+      f('Id', 'id'),
+      f('Name', 'string'),
+      lookup('OwnerId', 'Owner', 'User'),
+      lookup('CSM__c', 'CSM__r', 'User')
+    ]
   },
   Contact: { name: 'Contact', fields: [f('Id', 'id'), f('Name', 'string')] },
   NPS_Snapshot__c: {
@@ -128,15 +146,16 @@ const response = (id: string, extra: Record<string, unknown> = {}): Record<strin
 
 describe('parseGraphql', () => {
   it('reads every query of the components, with its operation name and variables', () => {
-    const queries: [unknown, string, string[]][] = [
-      [byCsm.SNAPSHOTS_QUERY, 'npsByCsmSnapshots', ['where', 'first', 'after', 'upperBound']],
-      [byCsm.CELL_RESPONSES_QUERY, 'npsByCsmCellResponses', ['where', 'first', 'after']],
-      [csm.SNAPSHOTS_QUERY, 'csmNpsSnapshots', ['where', 'first', 'after']],
-      [csm.DETRACTORS_QUERY, 'csmNpsDetractors', ['where', 'first', 'after']],
-      [account.RESPONSES_QUERY, 'accountNpsResponses', ['accountId', 'first', 'after']]
+    const queries: [string, string, string[]][] = [
+      [source(byCsm.SNAPSHOTS_QUERY), 'npsByCsmSnapshots', ['where', 'first', 'after', 'upperBound']],
+      [source(byCsm.CELL_RESPONSES_QUERY), 'npsByCsmCellResponses', ['where', 'first', 'after']],
+      [source(csm.SNAPSHOTS_QUERY), 'csmNpsSnapshots', ['where', 'first', 'after']],
+      [source(csm.DETRACTORS_QUERY), 'csmNpsDetractors', ['where', 'first', 'after']],
+      [accountQuery('Owner'), 'accountNpsResponses', ['accountId', 'first', 'after']],
+      [accountQuery('CSM__c'), 'accountNpsResponses', ['accountId', 'first', 'after']]
     ];
     for (const [query, name, variables] of queries) {
-      const [operation] = parseGraphql(source(query)).definitions;
+      const [operation] = parseGraphql(query).definitions;
       expect(operation).toMatchObject({ kind: 'OperationDefinition', operation: 'query', name });
       expect(
         operation?.kind === 'OperationDefinition' && operation.variableDefinitions.map((v) => v.name)
@@ -239,7 +258,7 @@ describe('executeGraphql (the UI API on SOQL)', () => {
       response('a01000000000002AAA', { CSM__r: null }),
       response('a01000000000003AAA')
     ]);
-    const query = source(account.RESPONSES_QUERY);
+    const query = accountQuery('Owner');
     const first = await executeGraphql(
       { query, variables: { accountId: '001000000000001AAA', first: 2, after: null } },
       org
@@ -292,6 +311,55 @@ describe('executeGraphql (the UI API on SOQL)', () => {
     ).uiapi.query.NPS_Response__c;
     expect(next.edges.map((e) => e.node.Id)).toEqual(['a01000000000003AAA']);
     expect(next.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it.each([
+    ['Owner', 'Owner', 'Olga Owner'],
+    ['CSM__c', 'CSM__r', 'Priya Shah']
+  ])(
+    "Account NPS's current CSM with the CSM field %s: the user of %s, under one alias",
+    async (csmField, relationship, name) => {
+      const org = new FakeOrg([
+        {
+          Id: '001000000000001AAA',
+          Name: 'Acme',
+          Owner: { Id: '005000000000001AAA', Name: 'Olga Owner' },
+          CSM__r: { Id: '005000000000002AAA', Name: 'Priya Shah' }
+        }
+      ]);
+      const result = await executeGraphql(
+        {
+          query: accountQuery(csmField),
+          operationName: 'accountNpsResponses',
+          variables: { accountId: '001000000000001AAA', first: 200, after: null }
+        },
+        org
+      );
+      expect(result.errors).toBeUndefined();
+      expect(org.soql.find((s) => s.includes('FROM Account '))).toBe(
+        `SELECT Id, Name, ${relationship}.Id, ${relationship}.Name FROM Account WHERE Id = '001000000000001AAA' ORDER BY Id ASC LIMIT 2`
+      );
+      const accountNode = (
+        result.data as { uiapi: { query: { Account: { edges: { node: Record<string, unknown> }[] } } } }
+      ).uiapi.query.Account.edges[0]?.node;
+      expect(accountNode).toEqual({
+        Id: '001000000000001AAA',
+        Name: { value: 'Acme' },
+        csm: { Name: { value: name } }
+      });
+    }
+  );
+
+  it("refuses Account NPS's query for a CSM field the org does not have, as the platform does", async () => {
+    const result = await executeGraphql(
+      {
+        query: accountQuery('Missing__c'),
+        operationName: 'accountNpsResponses',
+        variables: { accountId: '001000000000001AAA', first: 200, after: null }
+      },
+      new FakeOrg([])
+    );
+    expect(result.errors?.[0]?.message).toContain("Field 'Missing__r' in type 'Account' is undefined");
   });
 
   it("CSM NPS's detractors: a formula field, a checkbox and a DateTime lower bound", async () => {

@@ -34,7 +34,7 @@ export const PAGE_PROPERTIES: Readonly<Record<PageName, Readonly<Record<string, 
     floor: 'number',
     followUpDays: 'number'
   },
-  account: { periodType: 'string', metric: 'string' },
+  account: { periodType: 'string', metric: 'string', csmField: 'string' },
   bench: NPS_BY_CSM_PROPERTIES
 };
 

@@ -1,9 +1,9 @@
 // The account's NPS (Account record page): its NPS over time, computed live by c/npsCore from every
 // response of the account, every response (date, contact, score with its category, comment, the CSM at
-// the time), and the current CSM. The container: it wires the data (queries.ts) and hands plain values to
-// the presentational children.
+// the time), and the current CSM (the Account field App Builder names: Owner, or a custom lookup to User).
+// The container: it wires the data (queries.ts) and hands plain values to the presentational children.
 import { LightningElement, api, wire } from 'lwc';
-import { graphql, type GraphqlResult } from 'lightning/graphql';
+import { graphql, type GraphqlDocument, type GraphqlResult } from 'lightning/graphql';
 import {
   consecutivePeriodPoints,
   formatLabel,
@@ -17,6 +17,7 @@ import {
   describeGraphqlErrors,
   PageChain,
   toResponseRow,
+  undefinedFieldOf,
   userTimeZone,
   userToday,
   valueOf,
@@ -25,7 +26,15 @@ import {
 } from 'c/npsData';
 import type { TrendPoint } from 'c/npsTrendChart';
 import { LABELS } from './labels';
-import { PAGE_SIZE, RESPONSES_OPERATION, RESPONSES_QUERY, type ResponsesData } from './queries';
+import {
+  csmFieldOf,
+  DEFAULT_CSM_FIELD,
+  PAGE_SIZE,
+  RESPONSES_OPERATION,
+  responsesQuery,
+  type CsmField,
+  type ResponsesData
+} from './queries';
 
 export default class AccountNps extends LightningElement {
   /** The Account of the record page. */
@@ -34,6 +43,11 @@ export default class AccountNps extends LightningElement {
   @api periodType = 'Quarter';
   /** App Builder: the question charted, Company NPS or CSM NPS (Metric__c values). */
   @api metric = 'Company NPS';
+  /**
+   * App Builder: the Account field that holds the CSM, `Owner` or a custom lookup to User such as
+   * `CSM__c` (the same field as the sync's csmField, NPS_Setting__mdt.CSM_Field__c).
+   */
+  @api csmField = DEFAULT_CSM_FIELD;
 
   labels = LABELS;
 
@@ -53,14 +67,25 @@ export default class AccountNps extends LightningElement {
     value: null
   };
 
+  /** The CSM field of the App Builder property; null when it cannot name a lookup (nothing is queried). */
+  get csm(): CsmField | null {
+    return csmFieldOf(this.csmField);
+  }
+
+  /** The query for the CSM field; undefined (no query) while the property is not a valid field name. */
+  get query(): GraphqlDocument | undefined {
+    const csm = this.csm;
+    return csm ? responsesQuery(csm) : undefined;
+  }
+
   get variables(): Record<string, unknown> | undefined {
     return this.recordId ? { accountId: this.recordId, first: PAGE_SIZE, after: this.after } : undefined;
   }
 
-  @wire(graphql, { query: RESPONSES_QUERY, variables: '$variables', operationName: RESPONSES_OPERATION })
+  @wire(graphql, { query: '$query', variables: '$variables', operationName: RESPONSES_OPERATION })
   handleResponses(result: GraphqlResult<ResponsesData>): void {
     if (result?.errors?.length) {
-      this.error = describeGraphqlErrors(result.errors);
+      this.error = this.describeErrors(result.errors);
       return;
     }
     const query = result?.data?.uiapi?.query;
@@ -75,7 +100,7 @@ export default class AccountNps extends LightningElement {
       }
     }
     this.error = '';
-    this.currentCsm = valueOf(query.Account?.edges?.[0]?.node?.Owner?.Name);
+    this.currentCsm = valueOf(query.Account?.edges?.[0]?.node?.csm?.Name);
     this.pages.add(this.after, page);
     const next = this.pages.nextCursor;
     if (next) {
@@ -86,12 +111,32 @@ export default class AccountNps extends LightningElement {
     this.ready = true;
   }
 
+  /** An error names the configured CSM field when the org has no such Account field the user can see. */
+  private describeErrors(errors: NonNullable<GraphqlResult['errors']>): string {
+    const csm = this.csm;
+    const missing = undefinedFieldOf(errors);
+    if (csm && missing?.type === 'Account' && missing.field === csm.relationship)
+      return formatLabel(LABELS.csmFieldUnavailable, csm.field);
+    return describeGraphqlErrors(errors);
+  }
+
+  /** What is wrong: a CSM field property that names no lookup, or what the query answered. */
+  get errorText(): string {
+    if (!this.csm) return formatLabel(LABELS.badCsmField, String(this.csmField));
+    return this.error;
+  }
+
   get isLoading(): boolean {
-    return !this.ready && !this.error;
+    return !this.ready && !this.hasError;
   }
 
   get hasError(): boolean {
-    return this.error !== '';
+    return this.errorText !== '';
+  }
+
+  /** The account's figures, once loaded and while nothing is wrong. */
+  get showCurrentCsm(): boolean {
+    return this.ready && !this.hasError;
   }
 
   get isEmpty(): boolean {

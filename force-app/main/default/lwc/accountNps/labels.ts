@@ -3,6 +3,12 @@ export const LABELS = {
   title: 'Account NPS',
   currentCsm: 'Current CSM',
   noCsm: 'None',
+  /** {0} the CSM field property as set in App Builder. */
+  badCsmField:
+    'The CSM field of Account NPS is set to "{0}", which is not the API name of a lookup to User on Account. In Lightning App Builder, set CSM field to Owner, or to the API name of a custom lookup to User such as CSM__c: the same field as the sync’s csmField (NPS Setting CSM Field).',
+  /** {0} the CSM field (API name). */
+  csmFieldUnavailable:
+    'The CSM field of Account NPS is {0}, and Salesforce has no such Account field that you can see. Ask your Salesforce admin to check the CSM field of Account NPS in Lightning App Builder (Owner, or a custom lookup to User such as CSM__c, the same field as the sync’s csmField) and your read access to that field.',
   /** {0} metric, {1} period type. */
   overTimeTitle: '{0} over time, by {1}',
   /** {0} metric. */

@@ -87,20 +87,33 @@ function messageOf(error: unknown): string {
 }
 
 /**
+ * The first field (or object, in type `RecordQuery`) that a GraphQL result says is undefined: one that
+ * does not exist, or that the user may not see. Null when no error says so.
+ */
+export function undefinedFieldOf(
+  errors: GraphqlResult['errors'] | unknown
+): { field: string; type: string } | null {
+  const list: unknown[] = Array.isArray(errors) ? errors : [errors];
+  for (const error of list) {
+    const match = FIELD_UNDEFINED.exec(messageOf(error));
+    if (match) return { field: match[1] as string, type: match[2] as string };
+  }
+  return null;
+}
+
+/**
  * What went wrong in a GraphQL result, in words a user can act on. A field or object the user may not
  * see (field-level or object security) makes the GraphQL API refuse the whole query with "Field 'X' in
  * type 'Y' is undefined": say which one and who can grant it.
  */
 export function describeGraphqlErrors(errors: GraphqlResult['errors'] | unknown): string {
   const list: unknown[] = Array.isArray(errors) ? errors : [errors];
-  for (const error of list) {
-    const match = FIELD_UNDEFINED.exec(messageOf(error));
-    if (match) {
-      const [, field, type] = match as unknown as [string, string, string];
-      return type === 'RecordQuery'
-        ? formatLabel(LABELS.noObjectAccess, field)
-        : formatLabel(LABELS.noFieldAccess, field, type);
-    }
+  const undefinedField = undefinedFieldOf(list);
+  if (undefinedField) {
+    const { field, type } = undefinedField;
+    return type === 'RecordQuery'
+      ? formatLabel(LABELS.noObjectAccess, field)
+      : formatLabel(LABELS.noFieldAccess, field, type);
   }
   const messages = [...new Set(list.map(messageOf))].join('; ');
   return formatLabel(LABELS.queryFailed, messages || LABELS.unknownError);

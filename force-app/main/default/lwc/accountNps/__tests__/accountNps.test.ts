@@ -1,4 +1,5 @@
 import { createElement } from 'lwc';
+import { gql } from 'lightning/graphql';
 import AccountNps from 'c/accountNps';
 import { formatNps, resultsOverTime, type GroupResult } from 'c/npsCore';
 import {
@@ -14,6 +15,7 @@ import page1 from './data/responsesPage1.json';
 import page2 from './data/responsesPage2.json';
 import noResponses from './data/noResponses.json';
 import withGap from './data/responsesWithGap.json';
+import customCsmField from './data/customCsmField.json';
 
 const RESPONSES = byOperation('accountNpsResponses');
 const ACCOUNT = '001000000000001AAA';
@@ -21,7 +23,22 @@ const TIME_ZONE = 'America/Los_Angeles'; // @salesforce/i18n/timeZone in jest
 /** "Now" in the tests: in 2026-Q1 (March), the latest period of the fixture's answers. */
 const NOW = '2026-03-20T18:00:00Z';
 
-async function mount(props: Partial<{ periodType: string; metric: string }> = {}): Promise<HTMLElement> {
+// The sfdx-lwc-jest stub of gql returns nothing: here it keeps the query's text, so that the tests can read
+// which Account field the query asks for.
+const gqlStub = gql as unknown as jest.Mock;
+const keepQueryText = (strings: TemplateStringsArray, ...values: unknown[]): string =>
+  String.raw(strings, ...values);
+gqlStub.mockImplementation(keepQueryText);
+
+/** The text of the query the wire last received, whitespace collapsed ('' for no query). */
+function lastQuery(): string {
+  const query = graphqlAdapter.getLastConfig()?.query as unknown;
+  return typeof query === 'string' ? query.replace(/\s+/g, ' ').trim() : '';
+}
+
+async function mount(
+  props: Partial<{ periodType: string; metric: string; csmField: string }> = {}
+): Promise<HTMLElement> {
   const element = createElement('c-account-nps', { is: AccountNps });
   Object.assign(element, { recordId: ACCOUNT, ...props });
   document.body.appendChild(element);
@@ -129,11 +146,84 @@ describe('c-account-nps', () => {
     await expect(element).toBeAccessible();
   });
 
-  it('shows the current CSM', async () => {
+  it('shows the account owner as the current CSM by default', async () => {
     const element = await mount();
+    expect(lastQuery()).toContain(
+      'Account(where: { Id: { eq: $accountId } }, first: 1) { edges { node { Id Name { value } csm: Owner { Name { value } } } } }'
+    );
     await loadAll();
     expect(text(element, '.current-csm')).toBe('Current CSMAlice Martin');
     expect(text(element, '.current-csm-name')).toBe('Alice Martin');
+  });
+
+  it('shows the user of the custom lookup that the CSM field property names', async () => {
+    const element = await mount({ csmField: 'CSM__c' });
+    expect(lastQuery()).toContain('node { Id Name { value } csm: CSM__r { Name { value } } }');
+    expect(lastQuery()).not.toContain('Owner');
+    graphqlAdapter.emit(customCsmField, RESPONSES);
+    await flushPromises();
+    expect(text(element, '.current-csm-name')).toBe('Priya Shah');
+    expect(text(element, '.responses-count')).toBe('1 responses');
+    await expect(element).toBeAccessible();
+  });
+
+  it.each([
+    ['', 'Owner'],
+    ['  Owner  ', 'Owner'],
+    ['OwnerId', 'Owner'],
+    ['owner', 'Owner'],
+    ['Customer_Success_Manager__c', 'Customer_Success_Manager__r'],
+    ['acme__CSM__c', 'acme__CSM__r'],
+    [' CSM__c ', 'CSM__r']
+  ])('reads the CSM field %p through %s', async (csmField, relationship) => {
+    await mount({ csmField });
+    expect(lastQuery()).toContain(`csm: ${relationship} { Name { value } }`);
+  });
+
+  it('asks for the new field when the property changes', async () => {
+    const element = await mount();
+    graphqlAdapter.emit(noResponses, RESPONSES);
+    await flushPromises();
+    Object.assign(element, { csmField: 'CSM__c' });
+    await flushPromises();
+    expect(lastQuery()).toContain('csm: CSM__r { Name { value } }');
+    graphqlAdapter.emit(customCsmField, RESPONSES);
+    await flushPromises();
+    expect(text(element, '.current-csm-name')).toBe('Priya Shah');
+  });
+
+  it.each(['CSM__r', 'Owner.Name', 'CSM', 'CSM__c { Id }', '1CSM__c', 'CSM___c', 'Owner__c__c x'])(
+    'says what to set when the CSM field property is %p, and queries nothing',
+    async (csmField) => {
+      const element = await mount({ csmField });
+      expect(panel(element)?.state).toBe('error');
+      expect(panel(element)?.message).toBe(
+        `The CSM field of Account NPS is set to "${csmField}", which is not the API name of a lookup to User on Account. In Lightning App Builder, set CSM field to Owner, or to the API name of a custom lookup to User such as CSM__c: the same field as the sync’s csmField (NPS Setting CSM Field).`
+      );
+      expect(configOf('accountNpsResponses')?.query).toBeUndefined();
+      expect(root(element).querySelectorAll('c-nps-state-panel')).toHaveLength(1);
+      expect(root(element).querySelector('.current-csm')).toBeNull();
+      await expect(element).toBeAccessible();
+    }
+  );
+
+  it('names the CSM field when the org has no such Account field the user can see', async () => {
+    const element = await mount({ csmField: 'CSM__c' });
+    graphqlAdapter.emitErrors(
+      [
+        {
+          message:
+            "Validation error of type FieldUndefined: Field 'CSM__r' in type 'Account' is undefined @ 'uiapi/query/Account/edges/node/CSM__r'"
+        }
+      ],
+      RESPONSES
+    );
+    await flushPromises();
+    expect(panel(element)?.state).toBe('error');
+    expect(panel(element)?.message).toContain(
+      'The CSM field of Account NPS is CSM__c, and Salesforce has no such Account field that you can see.'
+    );
+    expect(root(element).querySelector('.current-csm')).toBeNull();
   });
 
   it('computes the NPS over time live with the core, per quarter in the user’s time zone', async () => {
