@@ -1,7 +1,10 @@
 // A trend over consecutive periods (the charts of CSM NPS and Account NPS): every period up to the
 // current one, a period without answers as a point without NPS, for months, quarters and fiscal quarters.
+// The columns of a matrix (NPS by CSM) over the same periods: several figures a period, and the first day
+// of a period nobody answered in.
 import {
   consecutivePeriodPoints,
+  consecutivePeriods,
   dayFromCivil,
   periodIndexOfDay,
   periodLabel,
@@ -120,4 +123,59 @@ describe('consecutivePeriodPoints', () => {
       expect(withAnswers).toEqual(results.map((r) => [r.period, r.nps]));
     }
   );
+});
+
+describe('consecutivePeriods', () => {
+  /** A CSM's snapshot, as the matrix hands it: its label as `period`. */
+  const snapshot = (csm: string, period: string, periodStart: string) => ({ csm, period, periodStart });
+
+  it('gives each period its figures, several a period in the order given, none for a period nobody answered in', () => {
+    const run = consecutivePeriods(
+      [
+        snapshot('Alice', '2026-Q1', '2026-01-01'),
+        snapshot('Bob', '2026-Q1', '2026-01-01'),
+        snapshot('Alice', '2025-Q3', '2025-07-01')
+      ],
+      { periodType: 'quarter', today: '2026-05-15', count: 4 }
+    );
+    expect(run.map((p) => [p.label, p.start, p.figures.map((f) => f.csm)])).toEqual([
+      ['2025-Q3', '2025-07-01', ['Alice']],
+      ['2025-Q4', '2025-10-01', []],
+      ['2026-Q1', '2026-01-01', ['Alice', 'Bob']],
+      ['2026-Q2', '2026-04-01', []]
+    ]);
+  });
+
+  // Months across a year end, either way; fiscal quarters (year from February, named by the year it ends:
+  // FY2026-Q1 starts on 2025-02-01) counted from the latest start, without the fiscal settings.
+  it.each([
+    [
+      'month',
+      '2026-01',
+      '2026-01-01',
+      '2026-02-10',
+      '2025-11 2025-11-01, 2025-12 2025-12-01, 2026-01 2026-01-01, 2026-02 2026-02-01'
+    ],
+    [
+      'fiscal-quarter',
+      'FY2026-Q1',
+      '2025-02-01',
+      '2025-08-20',
+      'FY2025-Q4 2024-11-01, FY2026-Q1 2025-02-01, FY2026-Q2 2025-05-01, FY2026-Q3 2025-08-01'
+    ]
+  ] as const)(
+    'counts the first day of an empty %s from the latest one',
+    (periodType, label, start, today, expected) => {
+      const run = consecutivePeriods([snapshot('Alice', label, start)], { periodType, today, count: 4 });
+      expect(run.map((p) => `${p.label} ${p.start}`).join(', ')).toBe(expected);
+    }
+  );
+
+  it('has no start for an empty period when the latest start is unknown', () => {
+    const run = consecutivePeriods([{ period: '2026-Q1' }], { periodType: 'quarter', today: null, count: 2 });
+    expect(run.map((p) => [p.label, p.start])).toEqual([
+      ['2025-Q4', null],
+      ['2026-Q1', null]
+    ]);
+  });
 });

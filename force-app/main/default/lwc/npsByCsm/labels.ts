@@ -8,9 +8,9 @@ export const LABELS = {
   everyone: 'Everyone I can see',
   sortBy: 'Sort by',
   sortName: 'Name',
-  sortNps: 'NPS (latest period)',
+  sortNps: 'NPS (latest period with responses)',
   sortShrunkNps: 'Shrunk NPS (fair ranking for small books)',
-  sortChange: 'Change (latest period)',
+  sortChange: 'Change (latest period with responses)',
   descending: 'Highest first',
   ascending: 'Lowest first',
   nameAscending: 'A to Z',
@@ -41,6 +41,9 @@ export const LABELS = {
     'No NPS for CSMs who report to you. Choose “Everyone I can see” to see every CSM you have access to.',
   allHidden:
     'Every CSM has fewer than the minimum responses in these periods. Turn off “Hide CSMs below the minimum responses” in the page settings to see them.',
+  /** {0} number of periods, {1} the latest period with responses. */
+  noRecentResponses:
+    'No NPS responses in the last {0} periods; the latest are from {1}. The page settings (Number of periods) can show more periods.',
   /** {0} hidden CSMs. */
   hiddenNote: 'Hidden for too few responses in every period: {0}.',
   /** {0} CSM (or team), {1} period. */

@@ -1,15 +1,16 @@
 // The matrix NPS by CSM shows, built from stored snapshots: which periods, one row per CSM, the team row
 // (pooled by the core), hiding and sorting. Arrangement only: every figure is a stored snapshot value or
-// comes from c/npsCore.
-import { pooledResultsByPeriod, type GroupResult, type PeriodType } from 'c/npsCore';
-import { periodsNewestFirst, type Snapshot } from 'c/npsData';
+// comes from c/npsCore, and so do the periods.
+import { consecutivePeriods, pooledResultsByPeriod, type GroupResult, type PeriodType } from 'c/npsCore';
+import type { Snapshot } from 'c/npsData';
 
 export type SortKey = 'name' | 'nps' | 'shrunkNps' | 'change';
 export type SortDirection = 'asc' | 'desc';
 
 export interface MatrixPeriod {
   label: string;
-  start: string;
+  /** First day (`YYYY-MM-DD`); null only when no snapshot gives a start to count from. */
+  start: string | null;
 }
 
 export interface MatrixRow {
@@ -18,12 +19,12 @@ export interface MatrixRow {
   csmId: string | null;
   name: string;
   isUnassigned: boolean;
-  /** One entry per shown period, oldest first; null where the CSM has no snapshot. */
+  /** One entry per shown period, oldest first; null where the CSM has no snapshot (or nobody answered). */
   cells: (Snapshot | null)[];
 }
 
 export interface Matrix {
-  /** Oldest first. */
+  /** Consecutive, oldest first, ending with the current period: a period nobody answered in is a column too. */
   periods: MatrixPeriod[];
   rows: MatrixRow[];
   /** The rows shown, pooled: one result per shown period (null where no row has an answer). */
@@ -34,20 +35,48 @@ export interface Matrix {
 
 export const UNASSIGNED_KEY = 'unassigned';
 
+/** Which periods the matrix shows: how many, of which type, up to the period holding `today` (the user's local date). */
+export interface PeriodWindow {
+  numberOfPeriods: number;
+  periodType: PeriodType;
+  today: string | null;
+}
+
 /**
- * Whether the pages loaded so far (newest first) hold every snapshot of the `count` periods to show and
- * of the one before (for the team's change): true once a further period has started.
+ * The shown periods and the one before them (for the team's change), consecutive and ending with the
+ * current period (c/npsCore consecutivePeriods), each with its snapshots.
  */
-export function hasEnoughPeriods(snapshots: readonly Snapshot[], count: number): boolean {
-  return periodsNewestFirst(snapshots).length >= count + 2;
+function periodRun(snapshots: readonly Snapshot[], window: PeriodWindow) {
+  return consecutivePeriods(
+    snapshots.map((s) => ({ ...s, period: s.periodLabel })),
+    { periodType: window.periodType, today: window.today, count: window.numberOfPeriods + 1 }
+  );
+}
+
+/**
+ * Whether the pages loaded so far (newest first) hold every snapshot of the periods to show and of the
+ * one before (for the team's change): true once a snapshot older than those periods has been loaded.
+ */
+export function hasEnoughPeriods(snapshots: readonly Snapshot[], window: PeriodWindow): boolean {
+  const inRun = periodRun(snapshots, window).reduce((n, period) => n + period.figures.length, 0);
+  return inRun < snapshots.length;
 }
 
 function isBelowMinimum(cells: readonly (Snapshot | null)[]): boolean {
   return cells.every((cell) => cell === null || cell.goalStatus === 'insufficient_data');
 }
 
+/**
+ * The row's latest snapshot among the shown periods. A row is ranked by it, not by the last column: the
+ * current period is often still empty (a quarter nobody answered in yet), and ranking everyone by an
+ * empty column would sort by name alone.
+ */
+function latestSnapshot(row: MatrixRow): Snapshot | null {
+  return row.cells.reduce<Snapshot | null>((latest, cell) => cell ?? latest, null);
+}
+
 function sortValue(row: MatrixRow, key: Exclude<SortKey, 'name'>): number | null {
-  const latest = row.cells.at(-1);
+  const latest = latestSnapshot(row);
   if (!latest) return null;
   const value = key === 'nps' ? latest.nps : key === 'shrunkNps' ? latest.shrunkNps : latest.change;
   return value === null || Number.isNaN(value) ? null : value;
@@ -57,8 +86,9 @@ const byName = (a: MatrixRow, b: MatrixRow): number =>
   a.name.localeCompare(b.name, undefined, { sensitivity: 'base' });
 
 /**
- * Rows in order: by name, or by the latest shown period's NPS, shrunk NPS or change. Rows without that
- * value come after the others whatever the direction; ties go by name; Unassigned always comes last.
+ * Rows in order: by name, or by the NPS, shrunk NPS or change of each row's latest shown period with
+ * responses. Rows without that value come after the others whatever the direction; ties go by name;
+ * Unassigned always comes last.
  */
 export function sortRows(rows: readonly MatrixRow[], key: SortKey, direction: SortDirection): MatrixRow[] {
   const sign = direction === 'asc' ? 1 : -1;
@@ -74,9 +104,7 @@ export function sortRows(rows: readonly MatrixRow[], key: SortKey, direction: So
 
 export function buildMatrix(
   snapshots: readonly Snapshot[],
-  options: {
-    numberOfPeriods: number;
-    periodType: PeriodType;
+  options: PeriodWindow & {
     hideBelowMinimum: boolean;
     sortKey: SortKey;
     sortDirection: SortDirection;
@@ -84,28 +112,28 @@ export function buildMatrix(
     teamName: string;
   }
 ): Matrix {
-  const newestFirst = periodsNewestFirst(snapshots);
-  const periods = newestFirst.slice(0, options.numberOfPeriods).reverse();
-  const previous = newestFirst[options.numberOfPeriods] ?? null;
-  const column = new Map(periods.map((p, i) => [p.label, i]));
+  const run = periodRun(snapshots, options);
+  const shown = run.slice(-options.numberOfPeriods);
+  const periods = shown.map(({ label, start }) => ({ label, start }));
 
   const rowsByKey = new Map<string, MatrixRow>();
-  for (const s of snapshots) {
-    const index = column.get(s.periodLabel);
-    if (index === undefined) continue;
-    const key = s.csmId ?? UNASSIGNED_KEY;
-    let row = rowsByKey.get(key);
-    if (!row) {
-      row = {
-        key,
-        csmId: s.csmId,
-        name: s.csmId === null ? options.unassignedName : (s.csmName ?? s.csmId),
-        isUnassigned: s.csmId === null,
-        cells: periods.map(() => null)
-      };
-      rowsByKey.set(key, row);
+  // Newest period first: a row is named as the CSM's newest snapshot names them.
+  for (let index = shown.length - 1; index >= 0; index--) {
+    for (const s of shown[index]?.figures ?? []) {
+      const key = s.csmId ?? UNASSIGNED_KEY;
+      let row = rowsByKey.get(key);
+      if (!row) {
+        row = {
+          key,
+          csmId: s.csmId,
+          name: s.csmId === null ? options.unassignedName : (s.csmName ?? s.csmId),
+          isUnassigned: s.csmId === null,
+          cells: periods.map(() => null)
+        };
+        rowsByKey.set(key, row);
+      }
+      row.cells[index] = s;
     }
-    row.cells[index] = s;
   }
 
   let rows = [...rowsByKey.values()];
@@ -114,10 +142,10 @@ export function buildMatrix(
   const shownKeys = new Set(rows.map((row) => row.key));
 
   // The team row pools exactly the rows shown, in the shown periods and the one before (for its change).
-  const pooledLabels = new Set([...periods.map((p) => p.label), ...(previous ? [previous.label] : [])]);
   const { results } = pooledResultsByPeriod(
-    snapshots
-      .filter((s) => pooledLabels.has(s.periodLabel) && shownKeys.has(s.csmId ?? UNASSIGNED_KEY))
+    run
+      .flatMap((period) => period.figures)
+      .filter((s) => shownKeys.has(s.csmId ?? UNASSIGNED_KEY))
       .map((s) => ({
         period: s.periodLabel,
         periodStart: s.periodStart,

@@ -8,6 +8,7 @@ import { graphql, type GraphqlResult } from 'lightning/graphql';
 import USER_ID from '@salesforce/user/Id';
 import {
   formatLabel,
+  GROUP_CSV_COLUMNS,
   groupResultsToCsv,
   instantBoundsForLocalDates,
   localDateOf,
@@ -26,6 +27,7 @@ import {
   toResponseRow,
   toSnapshot,
   userDayResolver,
+  userToday,
   type ResponseNode,
   type ResponseRow,
   type Snapshot,
@@ -39,6 +41,7 @@ import {
   UNASSIGNED_KEY,
   type Matrix,
   type MatrixRow,
+  type PeriodWindow,
   type SortDirection,
   type SortKey
 } from './matrix';
@@ -122,7 +125,7 @@ const TEAM_KEY = 'team';
 export default class NpsByCsm extends LightningElement {
   /** App Builder: Month, Quarter or Fiscal Quarter (Period_Type__c values). */
   @api periodType = 'Quarter';
-  /** App Builder: how many of the latest periods to show. */
+  /** App Builder: how many periods to show, the current one last (consecutive: an empty one is a column too). */
   @api numberOfPeriods = 6;
   /** App Builder: Company NPS or CSM NPS (Metric__c values). */
   @api metric = 'Company NPS';
@@ -174,6 +177,8 @@ export default class NpsByCsm extends LightningElement {
   private downloadUrl: string | null = null;
   /** The matrix of the last render inputs (not reactive: a cache, read by several getters per render). */
   private readonly matrixCache: { inputs: unknown[]; matrix: Matrix | null } = { inputs: [], matrix: null };
+  /** The user's local date when the component opened: the last column is the period that holds it. */
+  private readonly today = userToday();
 
   // ---------- data ----------
 
@@ -241,7 +246,7 @@ export default class NpsByCsm extends LightningElement {
     this.snapshotPages.add(this.snapshotAfter, page);
     const loaded = this.snapshotPages.nodes.map(toSnapshot).filter((s): s is Snapshot => s !== null);
     const next = this.snapshotPages.nextCursor;
-    if (next && !hasEnoughPeriods(loaded, this.periodCount)) {
+    if (next && !hasEnoughPeriods(loaded, this.periodWindow)) {
       this.snapshotAfter = next;
       return;
     }
@@ -307,6 +312,11 @@ export default class NpsByCsm extends LightningElement {
 
   // ---------- view ----------
 
+  /** The periods to show: the last numberOfPeriods up to the current one. */
+  get periodWindow(): PeriodWindow {
+    return { numberOfPeriods: this.periodCount, periodType: this.corePeriodType, today: this.today };
+  }
+
   get matrix(): Matrix {
     const inputs = [
       this.snapshots,
@@ -320,8 +330,7 @@ export default class NpsByCsm extends LightningElement {
     if (cache.matrix && inputs.every((value, i) => value === cache.inputs[i])) return cache.matrix;
     cache.inputs = inputs;
     cache.matrix = buildMatrix(this.snapshots, {
-      numberOfPeriods: this.periodCount,
-      periodType: this.corePeriodType,
+      ...this.periodWindow,
       hideBelowMinimum: this.hideBelowMinimum === true,
       sortKey: this.sortKey,
       sortDirection: this.sortDirection,
@@ -347,9 +356,13 @@ export default class NpsByCsm extends LightningElement {
     return this.snapshotsReady && !this.hasError && this.matrix.rows.length === 0;
   }
 
-  /** Why there is nothing to show: no data at all, nobody in the team, or everyone hidden. */
+  /** Why there is nothing to show: no data at all, nobody in the team, everyone hidden, or no recent answer. */
   get emptyMessage(): string {
     if (this.snapshots.length > 0 && this.matrix.hiddenCount > 0) return LABELS.allHidden;
+    if (this.snapshots.length > 0) {
+      const latest = this.snapshots.reduce((a, b) => (b.periodStart > a.periodStart ? b : a));
+      return formatLabel(LABELS.noRecentResponses, this.periodCount, latest.periodLabel);
+    }
     if (this.scope === 'team') return LABELS.noTeam;
     return '';
   }
@@ -588,7 +601,7 @@ export default class NpsByCsm extends LightningElement {
     const matrix = this.matrix;
     const col = matrix.periods.findIndex((p) => p.label === periodLabel);
     const period = matrix.periods[col];
-    if (!period) return;
+    if (!period?.start) return;
     const periodEnd = nextPeriodStartDate(period.start, this.corePeriodType);
     if (!periodEnd) return;
     let csmIds: (string | null)[];
@@ -608,6 +621,8 @@ export default class NpsByCsm extends LightningElement {
       name = row.name;
       stored = row.cells[col]?.responses ?? 0;
     }
+    // An empty cell (no snapshot, or a period nobody answered in) has no responses behind it.
+    if (stored === 0) return;
     this.selection = {
       cellKey: event.detail.cellKey,
       title: formatLabel(LABELS.drillTitle, name, period.label),
@@ -719,7 +734,13 @@ export default class NpsByCsm extends LightningElement {
     for (const row of matrix.rows) {
       for (const cell of row.cells) if (cell) groups.push(snapshotColumns(row.name, cell));
     }
-    for (const result of matrix.team) if (result) groups.push({ ...result, csm: LABELS.team });
+    // The team row has a line for every column, a period nobody answered in with 0 responses, so that the
+    // file holds the columns the matrix shows.
+    matrix.team.forEach((result, col) => {
+      const period = matrix.periods[col];
+      if (result) groups.push({ ...result, csm: LABELS.team });
+      else if (period) groups.push(emptyPeriodColumns(LABELS.team, this.metric, period));
+    });
     const csv = groupResultsToCsv(groups);
     const last = matrix.periods.at(-1)?.label ?? 'nps';
     const fileName = `nps-by-csm-${this.periodType.toLowerCase().replace(/\s+/g, '-')}-${last}.csv`;
@@ -775,6 +796,29 @@ export default class NpsByCsm extends LightningElement {
 function focusInView(cell: HTMLElement): void {
   (cell as HTMLElement & { focus(options?: FocusOptions): void }).focus({ preventScroll: true });
   cell.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+}
+
+/** A period without responses in the columns of the CSV export: no figure, zero counts. */
+function emptyPeriodColumns(
+  csm: string,
+  metric: string,
+  period: { label: string; start: string | null }
+): Record<GroupCsvColumn, CsvValue> {
+  const blank = Object.fromEntries(GROUP_CSV_COLUMNS.map((column) => [column, null])) as Record<
+    GroupCsvColumn,
+    CsvValue
+  >;
+  return {
+    ...blank,
+    csm,
+    metric,
+    period: period.label,
+    periodStart: period.start,
+    responses: 0,
+    promoters: 0,
+    passives: 0,
+    detractors: 0
+  };
 }
 
 /** A stored snapshot in the columns of the CSV export (as `csm-nps report --out` writes a group). */

@@ -69,6 +69,7 @@ export { categoryShares, formatLabel, formatShare, NPS_BAND_LIMITS, npsBand } fr
 export type { NpsBand } from './display';
 export {
   consecutivePeriodPoints,
+  consecutivePeriods,
   goalStatusFromPicklist,
   instantBoundsForLocalDates,
   localDateOf,
@@ -78,4 +79,11 @@ export {
   pooledResultsByPeriod,
   resultsOverTime
 } from './series';
-export type { DatedScore, PeriodCounts, PeriodFigures, PeriodPoint } from './series';
+export type {
+  ConsecutivePeriod,
+  DatedScore,
+  PeriodCounts,
+  PeriodFigures,
+  PeriodKey,
+  PeriodPoint
+} from './series';

@@ -100,12 +100,24 @@ function monthsPerPeriod(periodType: PeriodType): number {
   return periodType === 'month' ? 1 : 3;
 }
 
+/**
+ * `start` (`YYYY-MM-DD`) moved by whole periods, forward or back: `periods` months, or three times as many
+ * for (fiscal) quarters. Null when `start` is not such a date.
+ */
+function shiftPeriodStart(
+  start: string | null | undefined,
+  periods: number,
+  periodType: PeriodType
+): string | null {
+  const match = ISO_DATE.exec(start ?? '');
+  if (!match) return null;
+  const months = Number(match[1]) * 12 + Number(match[2]) - 1 + periods * monthsPerPeriod(periodType);
+  return formatDay(dayFromCivil(Math.floor(months / 12), (months % 12) + 1, Number(match[3])));
+}
+
 /** First day of the next period after the one starting on `start` (`YYYY-MM-DD`): one month later, or three for (fiscal) quarters. */
 export function nextPeriodStartDate(start: string, periodType: PeriodType): string | null {
-  const match = ISO_DATE.exec(start);
-  if (!match) return null;
-  const months = Number(match[1]) * 12 + Number(match[2]) - 1 + monthsPerPeriod(periodType);
-  return formatDay(dayFromCivil(Math.floor(months / 12), (months % 12) + 1, Number(match[3])));
+  return shiftPeriodStart(start, 1, periodType);
 }
 
 /** Months since year 0 of a `YYYY-MM-DD` date (its day left aside); null when it is not such a date. */
@@ -114,12 +126,16 @@ function monthNumberOf(date: string | null | undefined): number | null {
   return match ? Number(match[1]) * 12 + Number(match[2]) - 1 : null;
 }
 
-/** One period's figures, as a trend charts them (a GroupResult, or a snapshot with its label as `period`). */
-export interface PeriodFigures {
+/** What places a figure in a period: its label, and the period's first day where known. */
+export interface PeriodKey {
   /** Period label, e.g. `2026-Q1`. */
   period: string;
   /** First day of the period (`YYYY-MM-DD`). */
   periodStart?: string | null;
+}
+
+/** One period's figures, as a trend charts them (a GroupResult, or a snapshot with its label as `period`). */
+export interface PeriodFigures extends PeriodKey {
   nps: number | null;
   ciLow: number | null;
   ciHigh: number | null;
@@ -135,35 +151,49 @@ export interface PeriodPoint {
   responses: number;
 }
 
+/** One period of a consecutive run, with the figures given for it (none: nobody answered in it). */
+export interface ConsecutivePeriod<T extends PeriodKey> {
+  label: string;
+  /** First day (`YYYY-MM-DD`): the figures' own, or counted in whole periods from the latest period's; null when unknown. */
+  start: string | null;
+  /** In the order given. */
+  figures: T[];
+}
+
 /**
- * A trend over consecutive periods: every period is present, a period without answers as a point
- * without NPS, so that a chart never draws a line across periods nobody answered in. The periods end
- * with the one that holds `today` (a local `YYYY-MM-DD`; the latest period with answers when that is
- * later, or when `today` or its start is unknown): "the last 12 quarters" are the 12 up to now, and quiet
- * recent periods show as such. `count` periods, or without it every period from the earliest with answers.
- * The period of `today` is counted in whole periods from the latest period's start, so fiscal quarters
- * need no fiscal settings; labels are read as pooledResultsByPeriod reads them. Figures whose label does
- * not fit the period type are left out. No figures: no points (there is no period to anchor them).
+ * Consecutive periods for a trend or a matrix: every period is present, a period without answers with no
+ * figures, so that a chart never draws a line across periods nobody answered in and a matrix never skips
+ * a column. The periods end with the one that holds `today` (a local `YYYY-MM-DD`; the latest period with
+ * answers when that is later, or when `today` or its start is unknown): "the last 12 quarters" are the 12
+ * up to now, and quiet recent periods show as such. `count` periods, or without it every period from the
+ * earliest with answers. The period of `today` is counted in whole periods from the latest period's
+ * start, so fiscal quarters need no fiscal settings; labels are read as pooledResultsByPeriod reads them.
+ * Several figures may share a period (one per CSM). Figures whose label does not fit the period type are
+ * left out. No figures: no periods (there is no period to anchor them).
  */
-export function consecutivePeriodPoints(
-  figures: Iterable<PeriodFigures>,
+export function consecutivePeriods<T extends PeriodKey>(
+  figures: Iterable<T>,
   options: { periodType: PeriodType; today: string | null; count?: number }
-): PeriodPoint[] {
+): ConsecutivePeriod<T>[] {
   const period = resolvePeriodOptions({ type: options.periodType });
-  const byIndex = new Map<number, PeriodFigures>();
+  const byIndex = new Map<number, T[]>();
   for (const figure of figures) {
     const index = periodIndexOfLabel(figure.period, period);
-    if (index !== null) byIndex.set(index, figure);
+    if (index === null) continue;
+    const list = byIndex.get(index);
+    if (list) list.push(figure);
+    else byIndex.set(index, [figure]);
   }
   if (byIndex.size === 0) return [];
   const indexes = [...byIndex.keys()];
   const latest = Math.max(...indexes);
-  const latestStart = monthNumberOf(byIndex.get(latest)?.periodStart);
+  const latestStart = byIndex.get(latest)?.at(-1)?.periodStart ?? null;
+  const latestMonth = monthNumberOf(latestStart);
   const todayMonth = monthNumberOf(options.today);
   const elapsed =
-    latestStart === null || todayMonth === null
+    latestMonth === null || todayMonth === null
       ? 0
-      : Math.floor((todayMonth - latestStart) / monthsPerPeriod(options.periodType));
+      : Math.floor((todayMonth - latestMonth) / monthsPerPeriod(options.periodType));
   const last = latest + Math.max(0, elapsed);
   const count =
     options.count !== undefined && Number.isInteger(options.count) && options.count > 0
@@ -171,9 +201,28 @@ export function consecutivePeriodPoints(
       : last - Math.min(...indexes) + 1;
   return Array.from({ length: count }, (_, i) => {
     const index = last - count + 1 + i;
-    const figure = byIndex.get(index);
+    const found = byIndex.get(index) ?? [];
+    const own = found.at(-1);
     return {
-      label: figure?.period ?? periodLabel(index, period),
+      label: own?.period ?? periodLabel(index, period),
+      start: own?.periodStart ?? shiftPeriodStart(latestStart, index - latest, options.periodType),
+      figures: found
+    };
+  });
+}
+
+/**
+ * A trend over consecutive periods (consecutivePeriods): a period without answers as a point without NPS
+ * and 0 responses.
+ */
+export function consecutivePeriodPoints(
+  figures: Iterable<PeriodFigures>,
+  options: { periodType: PeriodType; today: string | null; count?: number }
+): PeriodPoint[] {
+  return consecutivePeriods(figures, options).map(({ label, figures: found }) => {
+    const figure = found.at(-1);
+    return {
+      label,
       nps: figure?.nps ?? null,
       ciLow: figure?.ciLow ?? null,
       ciHigh: figure?.ciHigh ?? null,

@@ -3,6 +3,7 @@ import NpsByCsm from 'c/npsByCsm';
 import {
   describeChange,
   formatNps,
+  formatSigned,
   GROUP_CSV_COLUMNS,
   pooledResultsByPeriod,
   type PeriodCounts
@@ -21,12 +22,20 @@ import page1 from './data/snapshotsPage1.json';
 import page2 from './data/snapshotsPage2.json';
 import emptySnapshots from './data/emptySnapshots.json';
 import cellResponses from './data/cellResponses.json';
+import withGap from './data/snapshotsWithGap.json';
 
 const SNAPSHOTS = byOperation('npsByCsmSnapshots');
 const CELL_RESPONSES = byOperation('npsByCsmCellResponses');
 const ALICE = '005000000000001AAA';
 const BOB = '005000000000002AAA';
 const CURRENT_USER = '005000000000000000'; // @salesforce/user/Id in jest
+/** "Now" in the tests: in 2026-Q1 (March), the latest period of the fixtures' snapshots. */
+const NOW = '2026-03-20T18:00:00Z';
+/**
+ * "Now" for the fixture with a gap: in 2026-Q2 (May), which nobody on the team has answered in yet; nor
+ * did anyone in 2025-Q4.
+ */
+const GAP_NOW = '2026-05-15T18:00:00Z';
 
 type Props = Partial<{
   periodType: string;
@@ -95,6 +104,16 @@ const node = (csm: string | null, period: string): Node => {
   if (!found) throw new Error(`no snapshot ${csm} ${period}`);
   return found;
 };
+const gapNodes: Node[] = withGap.uiapi.query.NPS_Snapshot__c.edges.map(
+  (edge) => edge.node as unknown as Node
+);
+const gapNode = (csm: string, period: string): Node => {
+  const found = gapNodes.find((n) => n.CSM__c.value === csm && n.Period_Label__c.value === period);
+  if (!found) throw new Error(`no snapshot ${csm} ${period}`);
+  return found;
+};
+const headers = (element: HTMLElement): string[] =>
+  [...root(element).querySelectorAll('thead th')].map((th) => textOf(th));
 const countsOf = (n: Node): PeriodCounts => ({
   period: n.Period_Label__c.value,
   periodStart: n.Period_Start__c.value,
@@ -106,8 +125,14 @@ const countsOf = (n: Node): PeriodCounts => ({
 });
 
 describe('c-nps-by-csm', () => {
+  let now: jest.SpyInstance<number, []>;
+  beforeEach(() => {
+    now = jest.spyOn(Date, 'now').mockReturnValue(Date.parse(NOW));
+  });
+
   afterEach(() => {
     resetDom();
+    now.mockRestore();
     jest.clearAllMocks();
   });
 
@@ -153,6 +178,21 @@ describe('c-nps-by-csm', () => {
       await expect(element).toBeAccessible();
     });
 
+    it('says when nobody answered in the periods shown, and where the latest answers are', async () => {
+      now.mockReturnValue(Date.parse('2027-08-01T18:00:00Z')); // 2027-Q3: the snapshots end in 2026-Q1
+      const element = await mount();
+      graphqlAdapter.emit(page1, SNAPSHOTS);
+      await flushPromises();
+      // Page 1 already reaches before the periods shown: no further page is asked for.
+      expect(snapshotConfig()?.variables).toMatchObject({ after: null });
+      const panel = statePanel(element) as HTMLElement & { state: string };
+      expect(panel.state).toBe('empty');
+      expect(textOf(shadow(panel).querySelector('.state_empty'))).toBe(
+        'No NPS responses in the last 2 periods; the latest are from 2026-Q1. The page settings (Number of periods) can show more periods.'
+      );
+      expect(root(element).querySelector('table.matrix')).toBeNull();
+    });
+
     it('reports any other error with its message', async () => {
       const element = await mount();
       graphqlAdapter.emitErrors(['Request timed out'], SNAPSHOTS);
@@ -182,8 +222,7 @@ describe('c-nps-by-csm', () => {
       graphqlAdapter.emit(page1, SNAPSHOTS);
       await flushPromises();
       expect(snapshotConfig()?.variables).toMatchObject({ after: null });
-      const headers = [...root(element).querySelectorAll('thead th')].map((th) => textOf(th));
-      expect(headers).toEqual(['CSM', 'Trend', '2026-Q1']);
+      expect(headers(element)).toEqual(['CSM', 'Trend', '2026-Q1']);
     });
 
     it('filters the query by period type and metric, as configured in App Builder', async () => {
@@ -199,8 +238,7 @@ describe('c-nps-by-csm', () => {
     it('shows a row per CSM and a column per period, oldest first', async () => {
       const element = await mount();
       await loadAll();
-      const headers = [...root(element).querySelectorAll('thead th')].map((th) => textOf(th));
-      expect(headers).toEqual(['CSM', 'Trend', '2025-Q4', '2026-Q1']);
+      expect(headers(element)).toEqual(['CSM', 'Trend', '2025-Q4', '2026-Q1']);
       expect(rowNames(element)).toEqual(['Alice Martin', 'Bob Chen', 'Carol Diaz', 'Unassigned']);
       expect(textOf(root(element).querySelector('.subtitle'))).toBe(
         'Company NPS · by Quarter · last 2 periods'
@@ -316,6 +354,126 @@ describe('c-nps-by-csm', () => {
       const element = await mount();
       await loadAll();
       await expect(element).toBeAccessible();
+    });
+  });
+
+  describe('a period nobody answered in', () => {
+    const mountWithGap = async (props: Props = {}): Promise<HTMLElement> => {
+      now.mockReturnValue(Date.parse(GAP_NOW));
+      const element = await mount({ numberOfPeriods: 5, ...props });
+      graphqlAdapter.emit(withGap, SNAPSHOTS);
+      await flushPromises();
+      return element;
+    };
+    const TEAM_ROW = 2;
+
+    it('shows the last N periods up to the current one, consecutive, with a column for each empty one', async () => {
+      const element = await mountWithGap();
+      expect(headers(element)).toEqual([
+        'CSM',
+        'Trend',
+        '2025-Q2',
+        '2025-Q3',
+        '2025-Q4',
+        '2026-Q1',
+        '2026-Q2'
+      ]);
+      expect(rowNames(element)).toEqual(['Alice Martin', 'Bob Chen']);
+      expect(textOf(root(element).querySelector('.subtitle'))).toBe(
+        'Company NPS · by Quarter · last 5 periods'
+      );
+      const alice = gapNode(ALICE, '2026-Q1');
+      expect(textOf(cellButton(element, 0, 3).querySelector('.value'))).toBe(formatNps(alice.NPS__c.value));
+      await expect(element).toBeAccessible();
+    });
+
+    it('says no data in every cell of an empty column, the team row’s too', async () => {
+      const element = await mountWithGap();
+      const names = ['Alice Martin', 'Bob Chen', 'Team total'];
+      for (const [col, period] of [
+        [2, '2025-Q4'],
+        [4, '2026-Q2']
+      ] as const) {
+        names.forEach((name, row) => {
+          const button = cellButton(element, row, col);
+          expect(textOf(button.querySelector('.value'))).toBe('—');
+          expect(button.querySelector('.meta')).toBeNull();
+          expect(button.getAttribute('aria-label')).toBe(`${name}, ${period}: no responses`);
+          expect(button.getAttribute('aria-disabled')).toBe('true');
+        });
+      }
+    });
+
+    it('opens no responses behind an empty cell, by click or by the cell’s event', async () => {
+      const element = await mountWithGap();
+      cellButton(element, TEAM_ROW, 2).click();
+      cellButton(element, 0, 4).click();
+      // The matrix itself refuses too: an empty cell has no responses behind it.
+      cellHost(element, 1, 2).dispatchEvent(
+        new CustomEvent('cellselect', { detail: { cellKey: `${BOB}|2025-Q4` } })
+      );
+      cellHost(element, TEAM_ROW, 4).dispatchEvent(
+        new CustomEvent('cellselect', { detail: { cellKey: 'team|2026-Q2' } })
+      );
+      await flushPromises();
+      expect(root(element).querySelector('.drill')).toBeNull();
+      expect(drillConfig()?.variables).toBeUndefined();
+      // A cell with answers still opens.
+      cellButton(element, 1, 3).click();
+      await flushPromises();
+      expect(textOf(root(element).querySelector('.drill-heading'))).toBe('Responses: Bob Chen, 2026-Q1');
+    });
+
+    it('breaks every sparkline, the team’s too, at the empty periods', async () => {
+      const element = await mountWithGap();
+      const sparks = [...root(element).querySelectorAll('c-nps-trend-chart')] as (HTMLElement & {
+        points: { label: string; nps: number | null }[];
+      })[];
+      expect(sparks).toHaveLength(3); // Alice, Bob, the team
+      expect(sparks[0]!.points.map((p) => [p.label, p.nps])).toEqual([
+        ['2025-Q2', gapNode(ALICE, '2025-Q2').NPS__c.value],
+        ['2025-Q3', gapNode(ALICE, '2025-Q3').NPS__c.value],
+        ['2025-Q4', null],
+        ['2026-Q1', gapNode(ALICE, '2026-Q1').NPS__c.value],
+        ['2026-Q2', null]
+      ]);
+      // Two runs (2025-Q2 to Q3, then 2026-Q1 alone): never a line across 2025-Q4.
+      for (const spark of sparks)
+        expect(shadow(spark).querySelector('path.line')?.getAttribute('d')?.match(/M/g)).toHaveLength(2);
+      expect(shadow(sparks[0]!).querySelector('svg')?.getAttribute('aria-label')).toBe(
+        'NPS trend, Alice Martin: from 44 in 2025-Q2 to 19 in 2026-Q1 (3 periods with responses)'
+      );
+    });
+
+    it('pools the team over consecutive periods: no change right after a period nobody answered in', async () => {
+      const element = await mountWithGap();
+      const { results } = pooledResultsByPeriod(gapNodes.map(countsOf), {
+        periodType: 'quarter',
+        groupName: 'Team total'
+      });
+      const q1 = results.find((r) => r.period === '2026-Q1')!;
+      const team = cellButton(element, TEAM_ROW, 3);
+      expect(textOf(team.querySelector('.value'))).toBe(formatNps(q1.nps));
+      expect(textOf(team.querySelector('.meta'))).toBe('n=28');
+      expect(q1.change).toBeNull();
+      expect(team.querySelector('.change')).toBeNull();
+      // The first column is compared with 2025-Q1, the quarter before the columns.
+      const q2 = results.find((r) => r.period === '2025-Q2')!;
+      expect(textOf(cellButton(element, TEAM_ROW, 0).querySelector('.change'))).toContain(
+        formatSigned(q2.change!)
+      );
+    });
+
+    it('sorts by each row’s latest period with responses while the current period is still empty', async () => {
+      // 2026-Q1: Bob 83, Alice 19 (by name it would be Alice first).
+      const byNps = await mountWithGap({ defaultSort: 'NPS' });
+      expect(rowNames(byNps)).toEqual(['Bob Chen', 'Alice Martin']);
+      (root(byNps).querySelector('button.sort-direction') as HTMLButtonElement).click();
+      await flushPromises();
+      expect(rowNames(byNps)).toEqual(['Alice Martin', 'Bob Chen']);
+      resetDom();
+      const byShrunk = await mountWithGap({ defaultSort: 'Shrunk NPS' });
+      expect(rowNames(byShrunk)).toEqual(['Bob Chen', 'Alice Martin']);
     });
   });
 
@@ -572,7 +730,11 @@ describe('c-nps-by-csm', () => {
       return {
         uiapi: {
           query: {
-            NPS_Snapshot__c: { edges, pageInfo: { hasNextPage: false, endCursor: null }, totalCount: edges.length }
+            NPS_Snapshot__c: {
+              edges,
+              pageInfo: { hasNextPage: false, endCursor: null },
+              totalCount: edges.length
+            }
           }
         }
       };
@@ -603,6 +765,23 @@ describe('c-nps-by-csm', () => {
       expect(root(element).querySelector('.matrix-scroll')?.classList).toContain('matrix-scroll_windowed');
       // The team row is the whole team's, not the window's: 100 CSMs × 10 answers.
       expect(cellHost(element, 100, 1)).toMatchObject({ responses: 1000 });
+    });
+
+    it('windows a large team whose current period nobody has answered in yet', async () => {
+      now.mockReturnValue(Date.parse(GAP_NOW)); // 2026-Q2
+      const element = await mountLarge();
+      expect(headers(element)).toEqual(['CSM', 'Trend', '2026-Q1', '2026-Q2']);
+      expect(rowNames(element)).toHaveLength(30);
+      expect(root(element).querySelector('table.matrix')?.getAttribute('aria-rowcount')).toBe('102');
+      const current = [...root(element).querySelectorAll<HTMLElement>('c-nps-cell[data-col="1"]')];
+      expect(current).toHaveLength(31); // the 30 rows in the page and the team row
+      for (const host of current) expect(textOf(shadow(host).querySelector('.value'))).toBe('—');
+      expect(cellHost(element, 100, 0)).toMatchObject({ responses: 1000 });
+      // The keyboard still walks past the window, through the empty column.
+      cellButton(element, 29, 1).focus();
+      await key(cellButton(element, 29, 1), 'ArrowDown');
+      await flushPromises();
+      expect(root(element).activeElement).toBe(cellHost(element, 30, 1));
     });
 
     it('moves the window with the scroll box', async () => {
@@ -719,6 +898,33 @@ describe('c-nps-by-csm', () => {
       expect(textOf(root(element).querySelector('.status'))).toBe(
         'Exported 9 rows to nps-by-csm-quarter-2026-Q1.csv'
       );
+    });
+
+    it('exports every column shown: a period nobody answered in as a team line with 0 responses', async () => {
+      now.mockReturnValue(Date.parse(GAP_NOW));
+      const element = await mount({ numberOfPeriods: 5 });
+      graphqlAdapter.emit(withGap, SNAPSHOTS);
+      await flushPromises();
+      (root(element).querySelector('button.export') as HTMLButtonElement).click();
+      await flushPromises();
+      expect(clicked[0]!.download).toBe('nps-by-csm-quarter-2026-Q2.csv');
+      const lines = (await read(blobs[0]!))
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\n');
+      const team = lines.filter((line) => line.startsWith('Team total,'));
+      expect(team.map((line) => line.split(',')[2])).toEqual([
+        '2025-Q2',
+        '2025-Q3',
+        '2025-Q4',
+        '2026-Q1',
+        '2026-Q2'
+      ]);
+      const empty = (period: string, start: string) =>
+        `Team total,Company NPS,${period},${start},0,0,0,0${','.repeat(GROUP_CSV_COLUMNS.length - 8)}`;
+      expect(team[2]).toBe(empty('2025-Q4', '2025-10-01'));
+      expect(team[4]).toBe(empty('2026-Q2', '2026-04-01'));
+      expect(lines).toHaveLength(1 + 6 + 5); // header, the 6 snapshots shown, a team line per column
     });
   });
 });
