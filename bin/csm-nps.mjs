@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 const bundle = fileURLToPath(new URL('../dist/csm-nps.mjs', import.meta.url));
 if (!existsSync(bundle)) {
-  process.stderr.write(`csm-nps: ${bundle} is missing. Run \`npm run build\` in the csm-nps folder, then try again.\n`);
+  process.stderr.write(
+    `csm-nps: ${bundle} is missing. Run \`npm run build\` in the csm-nps folder, then try again.\n`
+  );
   process.exit(1);
 }
 const { run } = await import(bundle);

@@ -47,7 +47,8 @@ const entryPoints = {
   demo: 'scripts/demo/main.ts'
 };
 const { existsSync } = await import('node:fs');
-for (const [name, file] of Object.entries(entryPoints)) if (existsSync(path.join(root, file))) nodeEntries[name] = file;
+for (const [name, file] of Object.entries(entryPoints))
+  if (existsSync(path.join(root, file))) nodeEntries[name] = file;
 await build({
   entryPoints: Object.fromEntries(Object.entries(nodeEntries).map(([k, v]) => [k, path.join(root, v)])),
   outdir: path.join(root, 'dist'),
@@ -65,4 +66,6 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning'
 });
-process.stderr.write(`build: ${lwcFiles.length} LWC TypeScript files compiled, ${Object.keys(nodeEntries).length} Node entry points bundled\n`);
+process.stderr.write(
+  `build: ${lwcFiles.length} LWC TypeScript files compiled, ${Object.keys(nodeEntries).length} Node entry points bundled\n`
+);

@@ -60,11 +60,15 @@ async function main(): Promise<void> {
       parts.push(await part());
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(`bench part "${name}" failed: ${error instanceof Error ? error.stack : message}\n`);
+      process.stderr.write(
+        `bench part "${name}" failed: ${error instanceof Error ? error.stack : message}\n`
+      );
       process.exitCode = 1;
       parts.push({
         name,
-        figures: [{ name: `${name}: FAILED`, value: null, unit: '', note: message.split('\n')[0] ?? message }],
+        figures: [
+          { name: `${name}: FAILED`, value: null, unit: '', note: message.split('\n')[0] ?? message }
+        ],
         details: { error: message }
       });
     }

@@ -121,7 +121,10 @@ function comparable(groups: readonly GroupResult[]): ComparableGroup[] {
 }
 
 /** Same groups, same counts (exactly), same NPS and mean (to 1e-9: the two sides sum in different orders). */
-export function compareGroups(report: readonly ComparableGroup[], duckdb: readonly ComparableGroup[]): EqualityCheck {
+export function compareGroups(
+  report: readonly ComparableGroup[],
+  duckdb: readonly ComparableGroup[]
+): EqualityCheck {
   const key = (g: ComparableGroup) => `${g.csm}\u0000${g.metric}\u0000${g.period}`;
   const theirs = new Map(duckdb.map((g) => [key(g), g]));
   const differences: string[] = [];
@@ -187,10 +190,19 @@ function coreThroughput(
     if (api === 'by id') {
       const ids = names.map((name) => agg.seriesIdOf(name, 'Company NPS'));
       for (let i = 0; i < count; i++)
-        agg.addToSeries(ids[csm[i] as number] as number, resolver.dayOf(epochMs[i] as number), score[i] as number);
+        agg.addToSeries(
+          ids[csm[i] as number] as number,
+          resolver.dayOf(epochMs[i] as number),
+          score[i] as number
+        );
     } else {
       for (let i = 0; i < count; i++)
-        agg.add(names[csm[i] as number] as string, 'Company NPS', resolver.dayOf(epochMs[i] as number), score[i] as number);
+        agg.add(
+          names[csm[i] as number] as string,
+          'Company NPS',
+          resolver.dayOf(epochMs[i] as number),
+          score[i] as number
+        );
     }
     return agg;
   };
@@ -227,7 +239,11 @@ function coreHeapAfter(n: number): number {
   let x = 12345;
   for (let i = 0; i < n; i++) {
     x = (x * 1103515245 + 12345) & 0x7fffffff;
-    agg.addToSeries(ids[x % CSMS] as number, resolver.dayOf(1_701_388_800_000 + (x % 94_000_000) * 1000), x % 11);
+    agg.addToSeries(
+      ids[x % CSMS] as number,
+      resolver.dayOf(1_701_388_800_000 + (x % 94_000_000) * 1000),
+      x % 11
+    );
   }
   globalThis.gc?.();
   return mib(process.memoryUsage().heapUsed);
@@ -242,14 +258,23 @@ interface TimedRuns {
 }
 
 function timed(seconds: number[], check: EqualityCheck | null, peakRssMiB?: number | null): TimedRuns {
-  return { seconds, median: median(seconds), best: Math.min(...seconds), ...(peakRssMiB === undefined ? {} : { peakRssMiB }), check };
+  return {
+    seconds,
+    median: median(seconds),
+    best: Math.min(...seconds),
+    ...(peakRssMiB === undefined ? {} : { peakRssMiB }),
+    check
+  };
 }
 
 /**
  * Ours ÷ theirs for each run (the two were timed one right after the other, so a busy moment of the
  * machine weighs on both), and the median of those ratios: steadier on a shared machine than a ratio of medians.
  */
-function pairedRatio(ours: readonly number[], theirs: readonly number[]): { perRun: number[]; median: number } {
+function pairedRatio(
+  ours: readonly number[],
+  theirs: readonly number[]
+): { perRun: number[]; median: number } {
   const perRun = ours.map((s, i) => s / (theirs[i] as number));
   return { perRun, median: median(perRun) };
 }
@@ -286,7 +311,12 @@ export async function benchCoreAndReport(options: CoreAndReportOptions): Promise
   const heap: Record<string, number> = {};
   for (const size of quick ? [10_000, 100_000] : [100_000, 1_000_000, 10_000_000]) {
     heap[String(size)] = coreHeapAfter(size);
-    figures.push({ name: `core heap after ${fmt(size)} answers`, value: heap[String(size)] as number, unit: 'MiB', note: 'flat when memory follows groups, not answers' });
+    figures.push({
+      name: `core heap after ${fmt(size)} answers`,
+      value: heap[String(size)] as number,
+      unit: 'MiB',
+      note: 'flat when memory follows groups, not answers'
+    });
   }
 
   // --- csm-nps report against DuckDB, same file, same run ---
@@ -314,13 +344,18 @@ export async function benchCoreAndReport(options: CoreAndReportOptions): Promise
     // Interleaved, so that a busy moment of the machine falls on both sides alike.
     for (let r = 0; r < runs; r++) {
       log(`Run ${r + 1}/${runs}: csm-nps report --json (command)…`);
-      const report = await runChild(process.execPath, [options.cliBin, 'report', '--csv', csv, '--json'], { captureStdout: true });
-      if (report.exitCode !== 0) throw new Error(`csm-nps report failed (exit ${report.exitCode}): ${report.stderr}`);
+      const report = await runChild(process.execPath, [options.cliBin, 'report', '--csv', csv, '--json'], {
+        captureStdout: true
+      });
+      if (report.exitCode !== 0)
+        throw new Error(`csm-nps report failed (exit ${report.exitCode}): ${report.stderr}`);
       cli.push(report.seconds);
       cliPeak = Math.max(cliPeak ?? 0, report.peakRssMiB ?? 0);
 
       log(`Run ${r + 1}/${runs}: DuckDB (command)…`);
-      const duck = await runChild(process.execPath, [options.benchEntry, '--duckdb-child', csv], { captureStdout: true });
+      const duck = await runChild(process.execPath, [options.benchEntry, '--duckdb-child', csv], {
+        captureStdout: true
+      });
       if (duck.exitCode !== 0) throw new Error(`DuckDB failed (exit ${duck.exitCode}): ${duck.stderr}`);
       duckCli.push(duck.seconds);
       duckPeak = Math.max(duckPeak ?? 0, duck.peakRssMiB ?? 0);
@@ -332,18 +367,29 @@ export async function benchCoreAndReport(options: CoreAndReportOptions): Promise
       globalThis.gc?.();
       const ours = await timeItAsync(async () => {
         const built = await buildReport(reportOptions);
-        return { built, json: JSON.stringify({ groups: built.groups, rejected: built.rejected, warnings: built.warnings }) };
+        return {
+          built,
+          json: JSON.stringify({ groups: built.groups, rejected: built.rejected, warnings: built.warnings })
+        };
       });
       inProcess.push(ours.seconds);
       globalThis.gc?.();
       const theirs = await timeItAsync(() => duckDbGroups(csv));
       duckInProcess.push(theirs.seconds);
-      inProcessCheck = allEqual(inProcessCheck, compareGroups(comparable(ours.result.built.groups), theirs.result));
+      inProcessCheck = allEqual(
+        inProcessCheck,
+        compareGroups(comparable(ours.result.built.groups), theirs.result)
+      );
 
       if (options.compareCliBin) {
         log(`Run ${r + 1}/${runs}: ${options.compareCliBin} (command)…`);
-        const other = await runChild(process.execPath, [options.compareCliBin, 'report', '--csv', csv, '--json'], { captureStdout: true });
-        if (other.exitCode !== 0) throw new Error(`${options.compareCliBin} report failed (exit ${other.exitCode}): ${other.stderr}`);
+        const other = await runChild(
+          process.execPath,
+          [options.compareCliBin, 'report', '--csv', csv, '--json'],
+          { captureStdout: true }
+        );
+        if (other.exitCode !== 0)
+          throw new Error(`${options.compareCliBin} report failed (exit ${other.exitCode}): ${other.stderr}`);
         compare.push(other.seconds);
         comparePeak = Math.max(comparePeak ?? 0, other.peakRssMiB ?? 0);
         const otherGroups = (JSON.parse(other.stdout as string) as { groups: GroupResult[] }).groups;
@@ -366,8 +412,18 @@ export async function benchCoreAndReport(options: CoreAndReportOptions): Promise
     // The target is for the 1,000,000-row CSV: a smaller file never meets or misses it.
     const quickNote = `--quick: ${fmt(rows)} rows, the target is for ${fmt(REPORT_TARGET_ROWS)}`;
     figures.push(
-      { name: `csm-nps report (command), ${label}`, value: cliRuns.median, unit: 's', note: `${medianNote}; ${fmt(Math.round(rows / cliRuns.median / 1e3))} k rows/s; peak RSS ${cliPeak?.toFixed(0) ?? 'n/a'} MiB` },
-      { name: `DuckDB ${DUCKDB_THREADS} threads (command), ${label}`, value: duckCliRuns.median, unit: 's', note: `${medianNote}; node + @duckdb/node-api; peak RSS ${duckPeak?.toFixed(0) ?? 'n/a'} MiB` },
+      {
+        name: `csm-nps report (command), ${label}`,
+        value: cliRuns.median,
+        unit: 's',
+        note: `${medianNote}; ${fmt(Math.round(rows / cliRuns.median / 1e3))} k rows/s; peak RSS ${cliPeak?.toFixed(0) ?? 'n/a'} MiB`
+      },
+      {
+        name: `DuckDB ${DUCKDB_THREADS} threads (command), ${label}`,
+        value: duckCliRuns.median,
+        unit: 's',
+        note: `${medianNote}; node + @duckdb/node-api; peak RSS ${duckPeak?.toFixed(0) ?? 'n/a'} MiB`
+      },
       {
         name: 'report ÷ DuckDB, commands',
         value: cliRatio,
@@ -376,8 +432,18 @@ export async function benchCoreAndReport(options: CoreAndReportOptions): Promise
         met: quick ? null : cliRatio <= REPORT_TARGET_RATIO && equal,
         note: quick ? `${ratioNote}; ${quickNote}` : ratioNote
       },
-      { name: `csm-nps report (in process), ${label}`, value: inRuns.median, unit: 's', note: `${medianNote}; buildReport + JSON` },
-      { name: `DuckDB ${DUCKDB_THREADS} threads (in process), ${label}`, value: duckInRuns.median, unit: 's', note: `${medianNote}; instance + query + rows` },
+      {
+        name: `csm-nps report (in process), ${label}`,
+        value: inRuns.median,
+        unit: 's',
+        note: `${medianNote}; buildReport + JSON`
+      },
+      {
+        name: `DuckDB ${DUCKDB_THREADS} threads (in process), ${label}`,
+        value: duckInRuns.median,
+        unit: 's',
+        note: `${medianNote}; instance + query + rows`
+      },
       {
         name: 'report ÷ DuckDB, in process',
         value: inRatio,
@@ -407,7 +473,12 @@ export async function benchCoreAndReport(options: CoreAndReportOptions): Promise
       name: 'coreAndReport',
       figures,
       details: {
-        machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, loadAverageBefore: loadBefore, loadAverageAfter: loadavg() },
+        machine: {
+          cpus: cpus().length,
+          cpuModel: cpus()[0]?.model ?? null,
+          loadAverageBefore: loadBefore,
+          loadAverageAfter: loadavg()
+        },
         core: { runs: coreRuns, heapMiBAfter: heap },
         report: {
           rows,

@@ -57,7 +57,9 @@ export function formatFigures(parts: readonly BenchPart[]): string {
     const value = valueText(f);
     const verdict = verdictText(f);
     const target = f.target ? `  target ${f.target} ${verdict}` : '';
-    lines.push(`${f.name.padEnd(width)}  ${value.padStart(8)} ${f.unit}${target}${f.note ? `  (${f.note})` : ''}`);
+    lines.push(
+      `${f.name.padEnd(width)}  ${value.padStart(8)} ${f.unit}${target}${f.note ? `  (${f.note})` : ''}`
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -30,10 +30,17 @@ function readPeakRssKiB(pid: number): number | null {
 }
 
 /** Runs a command, counting (or keeping) its stdout, and samples its peak RSS until it exits. */
-export function runChild(command: string, args: readonly string[], options: ChildOptions = {}): Promise<ChildRun> {
+export function runChild(
+  command: string,
+  args: readonly string[],
+  options: ChildOptions = {}
+): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(command, [...args], { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
+    const child = spawn(command, [...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: options.env ?? process.env
+    });
     const chunks: Buffer[] = [];
     let peak: number | null = null;
     let stdoutBytes = 0;
@@ -60,7 +67,14 @@ export function runChild(command: string, args: readonly string[], options: Chil
     });
     child.on('close', (code) => {
       const stdout = options.captureStdout ? Buffer.concat(chunks).toString('utf8') : null;
-      resolve({ exitCode: code, seconds, peakRssMiB: peak === null ? null : peak / 1024, stdoutBytes, stdout, stderr });
+      resolve({
+        exitCode: code,
+        seconds,
+        peakRssMiB: peak === null ? null : peak / 1024,
+        stdoutBytes,
+        stdout,
+        stderr
+      });
     });
   });
 }
@@ -84,5 +98,7 @@ export async function timeItAsync<T>(fn: () => Promise<T>): Promise<{ result: T;
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }

@@ -52,7 +52,10 @@ interface SurveyAnswerRecord {
 const id15 = (id: string | null | undefined): string | null => (id ? id.slice(0, 15) : null);
 
 async function queryAll<T>(conn: Connection, soql: string): Promise<T[]> {
-  const result = await conn.query<T & Record<string, unknown>>(soql, { autoFetch: true, maxFetch: 100_000_000 });
+  const result = await conn.query<T & Record<string, unknown>>(soql, {
+    autoFetch: true,
+    maxFetch: 100_000_000
+  });
   return result.records as T[];
 }
 
@@ -64,7 +67,9 @@ async function upsertInChunks(
 ): Promise<number> {
   let failed = 0;
   for (let i = 0; i < records.length; i += 200) {
-    const results = await conn.upsert(objectName, records.slice(i, i + 200), externalId, { allOrNone: false });
+    const results = await conn.upsert(objectName, records.slice(i, i + 200), externalId, {
+      allOrNone: false
+    });
     failed += (Array.isArray(results) ? results : [results]).filter((r) => !r.success).length;
   }
   return failed;
@@ -122,10 +127,18 @@ async function main(): Promise<void> {
     comments.set(key, before === undefined ? c.ResponseValue : `${before}\n\n${c.ResponseValue}`);
   }
   const contacts = new Map<string, string | null>();
-  for (const c of await queryAll<{ Id: string; AccountId: string | null }>(conn, 'SELECT Id, AccountId FROM Contact'))
+  for (const c of await queryAll<{ Id: string; AccountId: string | null }>(
+    conn,
+    'SELECT Id, AccountId FROM Contact'
+  ))
     contacts.set(c.Id.slice(0, 15), c.AccountId);
   const history = new Map<string, OwnershipChange[]>();
-  for (const h of await queryAll<{ AccountId: string; OldValue: string | null; NewValue: string | null; CreatedDate: string }>(
+  for (const h of await queryAll<{
+    AccountId: string;
+    OldValue: string | null;
+    NewValue: string | null;
+    CreatedDate: string;
+  }>(
     conn,
     "SELECT AccountId, OldValue, NewValue, CreatedDate FROM AccountHistory WHERE Field = 'Owner' AND DataType = 'EntityId' ORDER BY AccountId, CreatedDate, Id"
   )) {
@@ -140,7 +153,9 @@ async function main(): Promise<void> {
   ))
     owners.set(a.Id.slice(0, 15), { ownerId: a.OwnerId, active: a.Owner?.IsActive === true });
   const activeUsers = new Set(
-    (await queryAll<{ Id: string }>(conn, 'SELECT Id FROM User WHERE IsActive = true')).map((u) => u.Id.slice(0, 15))
+    (await queryAll<{ Id: string }>(conn, 'SELECT Id FROM User WHERE IsActive = true')).map((u) =>
+      u.Id.slice(0, 15)
+    )
   );
 
   // In memory: one record per answer, and a group-by per period type.
@@ -203,7 +218,9 @@ async function main(): Promise<void> {
     for (const result of computeGroupResults(aggregator, settings)) {
       const snapshot = snapshotOf(result, kind.picklist);
       const csmId = snapshot.csmId;
-      snapshots.push(snapshotRecord(snapshot, csmId && activeUsers.has(csmId.slice(0, 15)) ? csmId : syncUser));
+      snapshots.push(
+        snapshotRecord(snapshot, csmId && activeUsers.has(csmId.slice(0, 15)) ? csmId : syncUser)
+      );
     }
   }
   const failedSnapshots = await upsertInChunks(conn, SNAPSHOT_OBJECT, 'Key__c', snapshots);
@@ -213,6 +230,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`obvious script failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `obvious script failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`
+  );
   process.exitCode = 1;
 });

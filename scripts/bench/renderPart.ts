@@ -14,7 +14,16 @@ export async function benchRender(options: Pick<BenchOptions, 'log'>): Promise<B
   if (!chromiumAvailable()) {
     return {
       name: 'render',
-      figures: [{ name: NAME, value: null, unit: 'ms', target: `< ${TARGET_MS} ms`, met: null, note: 'Chromium not installed' }],
+      figures: [
+        {
+          name: NAME,
+          value: null,
+          unit: 'ms',
+          target: `< ${TARGET_MS} ms`,
+          met: null,
+          note: 'Chromium not installed'
+        }
+      ],
       details: { chromium: null }
     };
   }

@@ -181,12 +181,7 @@ interface RunFigures {
   summary: Record<string, unknown>;
 }
 
-async function measureRun(
-  org: LocalOrg,
-  args: string[],
-  cwd: string,
-  what: string
-): Promise<RunFigures> {
+async function measureRun(org: LocalOrg, args: string[], cwd: string, what: string): Promise<RunFigures> {
   org.admin.resetApiRequests();
   const run = await runMeasured(args, syncEnv(org), cwd);
   await org.admin.bulkIdle();
@@ -378,7 +373,10 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Benc
               value: callRatio,
               unit: '×',
               ...(atTargetSize
-                ? { target: `≥ ${OBVIOUS_RATIO_TARGET}`, met: callRatio >= OBVIOUS_RATIO_TARGET && check.same }
+                ? {
+                    target: `≥ ${OBVIOUS_RATIO_TARGET}`,
+                    met: callRatio >= OBVIOUS_RATIO_TARGET && check.same
+                  }
                 : { note: `the ≥ ${OBVIOUS_RATIO_TARGET} target is judged at ${fmt(MILLION)} answers` })
             },
             { name: `sync ${label}: wall time, obvious script`, value: obvious.seconds, unit: 's' },

@@ -50,7 +50,9 @@ export async function writeSyntheticCsv(file: string, n: number, csms: number, s
     }
   }
   await write(chunk);
-  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    out.end((error?: Error | null) => (error ? reject(error) : resolve()))
+  );
 }
 
 export { MS_PER_DAY };

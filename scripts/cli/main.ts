@@ -26,7 +26,9 @@ export function buildProgram(io: CliIo, exit: { code: number }): Command {
   const program = new Command();
   program
     .name('csm-nps')
-    .description('The real Net Promoter Score per Customer Success Manager per month and quarter, with honest statistics.')
+    .description(
+      'The real Net Promoter Score per Customer Success Manager per month and quarter, with honest statistics.'
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
@@ -36,13 +38,30 @@ export function buildProgram(io: CliIo, exit: { code: number }): Command {
 
   program
     .command('report')
-    .description('NPS per CSM per period from a CSV of answers: NPS, interval, change, goal status (no org needed).')
+    .description(
+      'NPS per CSM per period from a CSV of answers: NPS, interval, change, goal status (no org needed).'
+    )
     .requiredOption('--csv <file>', 'the CSV of answers (see below)')
-    .addOption(new Option('--period <type>', 'period of each column').choices(['month', 'quarter', 'fiscal-quarter']).default('month'))
-    .option('--tz <iana>', 'time zone that decides the local date of each answer, e.g. America/New_York', 'UTC')
-    .option('--fiscal-start-month <1-12>', 'first month of the fiscal year (for --period fiscal-quarter)', '1')
     .addOption(
-      new Option('--fiscal-year-name <end|start>', 'name a fiscal year by the calendar year it ends in (default) or starts in')
+      new Option('--period <type>', 'period of each column')
+        .choices(['month', 'quarter', 'fiscal-quarter'])
+        .default('month')
+    )
+    .option(
+      '--tz <iana>',
+      'time zone that decides the local date of each answer, e.g. America/New_York',
+      'UTC'
+    )
+    .option(
+      '--fiscal-start-month <1-12>',
+      'first month of the fiscal year (for --period fiscal-quarter)',
+      '1'
+    )
+    .addOption(
+      new Option(
+        '--fiscal-year-name <end|start>',
+        'name a fiscal year by the calendar year it ends in (default) or starts in'
+      )
         .choices(['end', 'start'])
         .default('end')
     )
@@ -84,7 +103,12 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
     return exit.code;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return 0;
       return 2; // commander has already printed the message and the hint
     }
     if (error instanceof UsageError) {

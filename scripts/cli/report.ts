@@ -41,7 +41,10 @@ export const reportOptionsSchema = z
     period: z.enum(['month', 'quarter', 'fiscal-quarter']).default('month'),
     tz: z.string().default('UTC'),
     fiscalStartMonth: numberText('--fiscal-start-month')
-      .refine((n) => Number.isInteger(n) && n >= 1 && n <= 12, '--fiscal-start-month must be a whole number from 1 to 12')
+      .refine(
+        (n) => Number.isInteger(n) && n >= 1 && n <= 12,
+        '--fiscal-start-month must be a whole number from 1 to 12'
+      )
       .default(1),
     fiscalYearName: z.enum(['end', 'start']).default('end'),
     metric: z.string().optional(),
@@ -64,8 +67,10 @@ export const reportOptionsSchema = z
     out: z.string().optional()
   })
   .superRefine((o, ctx) => {
-    if (o.json && o.out) ctx.addIssue({ code: 'custom', message: 'choose one output: --json or --out FILE.csv, not both' });
-    if (o.from && o.to && o.from > o.to) ctx.addIssue({ code: 'custom', message: `--from ${o.from} is after --to ${o.to}` });
+    if (o.json && o.out)
+      ctx.addIssue({ code: 'custom', message: 'choose one output: --json or --out FILE.csv, not both' });
+    if (o.from && o.to && o.from > o.to)
+      ctx.addIssue({ code: 'custom', message: `--from ${o.from} is after --to ${o.to}` });
   });
 
 export type ReportOptions = z.output<typeof reportOptionsSchema>;
@@ -198,15 +203,21 @@ export async function buildReport(options: ReportOptions): Promise<Report> {
   const summary = scan.summary;
 
   if (summary.accepted === 0) {
-    const why = summary.rowsRead === 0 ? 'it has a header but no answer' : `all ${summary.rowsRead} rows were rejected`;
+    const why =
+      summary.rowsRead === 0 ? 'it has a header but no answer' : `all ${summary.rowsRead} rows were rejected`;
     const error = new InputError(`${options.csv} holds no valid row: ${why}`);
     Object.assign(error, { rejected, warnings });
     throw error;
   }
   if (outsideRange > 0) {
-    warnings.push(`${outsideRange} answer${outsideRange === 1 ? '' : 's'} outside ${options.from ?? '…'} to ${options.to ?? '…'} left out`);
+    warnings.push(
+      `${outsideRange} answer${outsideRange === 1 ? '' : 's'} outside ${options.from ?? '…'} to ${options.to ?? '…'} left out`
+    );
   }
-  if (otherMetric > 0) warnings.push(`${otherMetric} answer${otherMetric === 1 ? '' : 's'} of other metrics left out (--metric ${metric})`);
+  if (otherMetric > 0)
+    warnings.push(
+      `${otherMetric} answer${otherMetric === 1 ? '' : 's'} of other metrics left out (--metric ${metric})`
+    );
   return { groups: computeGroupResults(aggregator, settings), rejected, warnings, aggregator, settings };
 }
 
@@ -227,7 +238,9 @@ function growSeriesTable(table: Int32Array[], metricId: number, csmCount: number
 function listRejected(io: CliIo, rejected: readonly CsvRejectedRow[], warnings: readonly string[]): void {
   for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
   if (rejected.length > 0) {
-    io.stderr.write(`${rejected.length} row${rejected.length === 1 ? '' : 's'} rejected (fix them and run again to include them):\n`);
+    io.stderr.write(
+      `${rejected.length} row${rejected.length === 1 ? '' : 's'} rejected (fix them and run again to include them):\n`
+    );
     for (const r of rejected) io.stderr.write(`  line ${r.line}: ${r.reason}\n`);
   }
 }
@@ -242,7 +255,9 @@ export async function runReport(rawOptions: unknown, io: CliIo): Promise<number>
     if (error instanceof CsvFileError || error instanceof InputError) {
       const detail = error as Error & Partial<ReportOutput>;
       if (options.json) {
-        io.stdout.write(`${JSON.stringify({ groups: [], rejected: detail.rejected ?? [], warnings: detail.warnings ?? [] })}\n`);
+        io.stdout.write(
+          `${JSON.stringify({ groups: [], rejected: detail.rejected ?? [], warnings: detail.warnings ?? [] })}\n`
+        );
       } else {
         listRejected(io, detail.rejected ?? [], detail.warnings ?? []);
       }
@@ -260,16 +275,32 @@ export async function runReport(rawOptions: unknown, io: CliIo): Promise<number>
       await writeFile(options.out, groupResultsToCsv(groups), 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-      throw new InputError(`--out ${options.out} could not be written (${why}): choose a path in an existing, writable folder`);
+      const why =
+        code === 'ENOENT'
+          ? 'its folder does not exist'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (error as Error).message;
+      throw new InputError(
+        `--out ${options.out} could not be written (${why}): choose a path in an existing, writable folder`
+      );
     }
-    io.stdout.write(`Wrote ${groups.length} group${groups.length === 1 ? '' : 's'} (CSM × metric × period) to ${options.out}\n`);
+    io.stdout.write(
+      `Wrote ${groups.length} group${groups.length === 1 ? '' : 's'} (CSM × metric × period) to ${options.out}\n`
+    );
     listRejected(io, rejected, warnings);
     return 0;
   }
   const teamResults = computeGroupResults(report.aggregator.pooled('All CSMs'), settings);
   if (groups.length === 0) io.stdout.write('No answers in the chosen range.\n');
-  else io.stdout.write(renderNpsTable(groups, teamResults, { width: io.columns, color: io.isTTY && !io.env.NO_COLOR, settings }));
+  else
+    io.stdout.write(
+      renderNpsTable(groups, teamResults, {
+        width: io.columns,
+        color: io.isTTY && !io.env.NO_COLOR,
+        settings
+      })
+    );
   listRejected(io, rejected, warnings);
   return 0;
 }

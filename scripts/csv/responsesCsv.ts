@@ -48,7 +48,10 @@ const OPTIONAL = ['response_id', 'account', 'comment', 'metric'] as const;
 type Column = (typeof REQUIRED)[number] | (typeof OPTIONAL)[number];
 
 function normalizeHeader(cell: string): string {
-  return cell.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return cell
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 }
 
 /** Canonical spelling of a metric name: "company nps" → "Company NPS"; other names are kept as written. */
@@ -234,7 +237,8 @@ export class ResponsesCsvScan implements CsvRecordSink {
       spelling = this.lastMetricSpelling;
       if (spelling === -1 || !this.metricSpellings.equals(spelling, bytes, start, end)) {
         spelling = this.metricSpellings.intern(bytes, start, end);
-        if (spelling === this.metricOfSpelling.length) this.metricOfSpelling.push(this.metricIdOf(bytes.toString('utf8', start, end)));
+        if (spelling === this.metricOfSpelling.length)
+          this.metricOfSpelling.push(this.metricIdOf(bytes.toString('utf8', start, end)));
         this.lastMetricSpelling = spelling;
       }
       metricId = this.metricOfSpelling[spelling] as number;
@@ -306,7 +310,10 @@ export class ResponsesCsvScan implements CsvRecordSink {
     // Plain ASCII without space at either end is already its trimmed UTF-8 form: keep the bytes as they are.
     const plain = end > start && (bytes[start] as number) > 0x20 && (bytes[end - 1] as number) > 0x20;
     if (plain && (this.responseIds as RepeatedKeyFinder).addIfAscii(ordinal, bytes, start, end, true)) return;
-    this.keepIdText(ordinal, Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8'));
+    this.keepIdText(
+      ordinal,
+      Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8')
+    );
   }
 
   private keepIdText(ordinal: number, cell: string): void {
@@ -563,7 +570,10 @@ function readHeader(
         `Required: responded_at, score, csm (optional: response_id, account, comment, metric). Found: ${found || '(nothing)'}`
     );
   }
-  if (ignored.length > 0) handlers.warn(`line ${line}: ignored column${ignored.length === 1 ? '' : 's'} ${ignored.map((c) => `"${c}"`).join(', ')}`);
+  if (ignored.length > 0)
+    handlers.warn(
+      `line ${line}: ignored column${ignored.length === 1 ? '' : 's'} ${ignored.map((c) => `"${c}"`).join(', ')}`
+    );
   return header;
 }
 

@@ -157,7 +157,13 @@ export async function measureNpsByCsmRender(options: RenderBenchOptions = {}): P
       const result = await page.evaluate(() => {
         const bench = (
           window as unknown as {
-            __renderBenchmark: { runs: number[]; cells: number; gridRows: number; rowsInPage: number; error?: string };
+            __renderBenchmark: {
+              runs: number[];
+              cells: number;
+              gridRows: number;
+              rowsInPage: number;
+              error?: string;
+            };
           }
         ).__renderBenchmark;
         const first = performance.getEntriesByName('npsByCsm:render:first', 'measure')[0]?.duration ?? null;

@@ -207,7 +207,11 @@ function refuseReferences(text: string): void {
 /** POST /composite: one API call for up to 25 subrequests. */
 export async function composite(ctx: HttpContext, dispatch: Dispatcher, instanceUrl: string): Promise<void> {
   if (ctx.method !== 'POST')
-    throw new SalesforceApiError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${ctx.method}' not allowed. Allowed are POST`);
+    throw new SalesforceApiError(
+      405,
+      'METHOD_NOT_ALLOWED',
+      `HTTP Method '${ctx.method}' not allowed. Allowed are POST`
+    );
   const parsed = compositeBody.safeParse(await ctx.json());
   if (!parsed.success)
     throw new SalesforceApiError(
@@ -231,9 +235,15 @@ export async function composite(ctx: HttpContext, dispatch: Dispatcher, instance
   let heavy = 0;
   for (const sub of compositeRequest) {
     if (!/^[A-Za-z0-9_]+$/.test(sub.referenceId))
-      throw badRequest('INVALID_API_INPUT', `Invalid referenceId "${sub.referenceId}": letters, digits and _ only`);
+      throw badRequest(
+        'INVALID_API_INPUT',
+        `Invalid referenceId "${sub.referenceId}": letters, digits and _ only`
+      );
     if (seen.has(sub.referenceId))
-      throw badRequest('INVALID_API_INPUT', `Duplicate referenceId provided in the request: ${sub.referenceId}`);
+      throw badRequest(
+        'INVALID_API_INPUT',
+        `Duplicate referenceId provided in the request: ${sub.referenceId}`
+      );
     seen.add(sub.referenceId);
     refuseReferences(sub.url);
     if (sub.body !== undefined) refuseReferences(JSON.stringify(sub.body));
@@ -277,7 +287,11 @@ export async function compositeBatch(
   countExtra: (n: number) => void
 ): Promise<void> {
   if (ctx.method !== 'POST')
-    throw new SalesforceApiError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${ctx.method}' not allowed. Allowed are POST`);
+    throw new SalesforceApiError(
+      405,
+      'METHOD_NOT_ALLOWED',
+      `HTTP Method '${ctx.method}' not allowed. Allowed are POST`
+    );
   const parsed = batchBody.safeParse(await ctx.json());
   if (!parsed.success)
     throw new SalesforceApiError(

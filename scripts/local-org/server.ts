@@ -297,9 +297,14 @@ export class LocalOrgServer {
           return;
         }
         if (b === 'batch' && c === undefined) {
-          await compositeBatch(ctx, (sub, segments) => this.dispatchLogged(sub, segments), deps.instanceUrl(), (n) => {
-            deps.usage.used += n;
-          });
+          await compositeBatch(
+            ctx,
+            (sub, segments) => this.dispatchLogged(sub, segments),
+            deps.instanceUrl(),
+            (n) => {
+              deps.usage.used += n;
+            }
+          );
           return;
         }
         if (b !== 'sobjects' || e !== undefined)

@@ -72,10 +72,7 @@ const TEST_OR_BUILD_FOLDERS = new Set(['__tests__', 'test-support', 'torture', '
 export function defaultFilesToCheck(projectRoot: string): string[] {
   const skip = (file: string): boolean => {
     const rel = path.relative(projectRoot, file).split(path.sep);
-    return (
-      rel.some((part) => TEST_OR_BUILD_FOLDERS.has(part)) ||
-      file.endsWith('.d.ts')
-    );
+    return rel.some((part) => TEST_OR_BUILD_FOLDERS.has(part)) || file.endsWith('.d.ts');
   };
   const scripts = listFiles(path.join(projectRoot, 'scripts'), (f) => f.endsWith('.ts') && !skip(f));
   const lwc = listFiles(

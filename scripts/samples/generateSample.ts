@@ -36,7 +36,11 @@ const PRAISE = [
   'Great product, great support — keep it up!',
   'Helped us cut reporting time in half.'
 ];
-const NEUTRAL = ['Fine overall, a few rough edges.', 'Does the job. Pricing is "ok", not great.', 'Good, but the mobile app lags.'];
+const NEUTRAL = [
+  'Fine overall, a few rough edges.',
+  'Does the job. Pricing is "ok", not great.',
+  'Good, but the mobile app lags.'
+];
 const COMPLAINTS = [
   'Three tickets open for weeks, nobody followed up.',
   'The last release broke our exports, again.',
@@ -65,7 +69,11 @@ export function generateSample(seed = 20261203): string[][] {
       for (let i = 0; i < count; i++) {
         const u = random();
         const score =
-          u < promoterShare ? 9 + Math.floor(random() * 2) : u < promoterShare + detractorShare ? Math.floor(random() * 7) : 7 + Math.floor(random() * 2);
+          u < promoterShare
+            ? 9 + Math.floor(random() * 2)
+            : u < promoterShare + detractorShare
+              ? Math.floor(random() * 7)
+              : 7 + Math.floor(random() * 2);
         const day = 1 + Math.floor(random() * 28);
         const hour = Math.floor(random() * 24);
         const minute = Math.floor(random() * 60);
@@ -74,7 +82,15 @@ export function generateSample(seed = 20261203): string[][] {
         const comment = random() < 0.6 ? (pool[Math.floor(random() * pool.length)] ?? '') : '';
         const account = `Account ${String(1 + Math.floor(random() * 180)).padStart(3, '0')}`;
         const metric = csm && random() < 0.25 ? 'CSM NPS' : 'Company NPS';
-        rows.push([`S-${String(id++).padStart(5, '0')}`, when, String(score), csm?.name ?? '', account, comment, metric]);
+        rows.push([
+          `S-${String(id++).padStart(5, '0')}`,
+          when,
+          String(score),
+          csm?.name ?? '',
+          account,
+          comment,
+          metric
+        ]);
       }
     }
   }

@@ -41,14 +41,19 @@ class IncompleteBody extends Error {
 async function apiError(response: Response): Promise<DirectApiError> {
   const text = await response.text().catch(() => '');
   try {
-    const body = JSON.parse(text) as { errorCode?: string; message?: string }[] | { errorCode?: string; message?: string };
+    const body = JSON.parse(text) as
+      { errorCode?: string; message?: string }[] | { errorCode?: string; message?: string };
     const first = Array.isArray(body) ? body[0] : body;
     if (first?.errorCode)
       return new DirectApiError(response.status, first.errorCode, first.message ?? `HTTP ${response.status}`);
   } catch {
     // not JSON
   }
-  return new DirectApiError(response.status, `HTTP_${response.status}`, text.slice(0, 300) || `HTTP ${response.status}`);
+  return new DirectApiError(
+    response.status,
+    `HTTP_${response.status}`,
+    text.slice(0, 300) || `HTTP ${response.status}`
+  );
 }
 
 /** Requests the sync sends itself (not through jsforce), with the connection's counter and retry policy. */
@@ -61,10 +66,10 @@ export class DirectHttp {
   }
 
   private async renewSession(): Promise<void> {
-    const delegate = (this.conn as unknown as { _refreshDelegate?: { refresh(since: number): Promise<void> } })
-      ._refreshDelegate;
-    if (!delegate)
-      throw new DirectApiError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+    const delegate = (
+      this.conn as unknown as { _refreshDelegate?: { refresh(since: number): Promise<void> } }
+    )._refreshDelegate;
+    if (!delegate) throw new DirectApiError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
     await delegate.refresh(Date.now());
   }
 
@@ -78,7 +83,12 @@ export class DirectHttp {
     handle: (response: Response, signal: { touch(): void }) => Promise<T>
   ): Promise<T> {
     const transport = this.transport;
-    const policy = transport?.policy ?? { maxRetries: 5, timeoutMs: 120_000, baseDelayMs: 1000, maxDelayMs: 30_000 };
+    const policy = transport?.policy ?? {
+      maxRetries: 5,
+      timeoutMs: 120_000,
+      baseDelayMs: 1000,
+      maxDelayMs: 30_000
+    };
     let renewed = false;
     for (let attempt = 0; ; attempt++) {
       transport?.counter.count();
@@ -116,14 +126,17 @@ export class DirectHttp {
         }
       } catch (error) {
         const transient =
-          error instanceof IncompleteBody || (!(error instanceof DirectApiError) && isTransientNetworkError(error));
+          error instanceof IncompleteBody ||
+          (!(error instanceof DirectApiError) && isTransientNetworkError(error));
         if (!transient || attempt >= policy.maxRetries) {
           if (error instanceof IncompleteBody)
             throw new SyncError(
               `Bulk API query results arrived incomplete ${attempt + 1} times (${error.message}); nothing was written from them. Run the sync again.`
             );
           if (controller.signal.aborted && !(error instanceof DirectApiError))
-            throw new SyncError(`no response from Salesforce within ${Math.round(policy.timeoutMs / 1000)} s`);
+            throw new SyncError(
+              `no response from Salesforce within ${Math.round(policy.timeoutMs / 1000)} s`
+            );
           throw error;
         }
         reason = controller.signal.aborted
@@ -174,19 +187,23 @@ export async function streamResultsPage(
     const body = Readable.fromWeb(response.body as unknown as import('node:stream/web').ReadableStream);
     body.on('data', () => signal.touch());
     try {
-      await pipeline(body, parse({ bom: true, relax_column_count: false }), async (records: AsyncIterable<string[]>) => {
-        for await (const record of records) {
-          if (header === null) {
-            header = record.map((h) => h.toLowerCase());
-            continue;
+      await pipeline(
+        body,
+        parse({ bom: true, relax_column_count: false }),
+        async (records: AsyncIterable<string[]>) => {
+          for await (const record of records) {
+            if (header === null) {
+              header = record.map((h) => h.toLowerCase());
+              continue;
+            }
+            seen++;
+            if (seen <= delivered) continue; // handed over before the page was cut short
+            batch.push(record);
+            delivered++;
+            if (batch.length >= chunkRows) await flush();
           }
-          seen++;
-          if (seen <= delivered) continue; // handed over before the page was cut short
-          batch.push(record);
-          delivered++;
-          if (batch.length >= chunkRows) await flush();
         }
-      });
+      );
     } catch (error) {
       await flush();
       if (isTransientNetworkError(error)) throw error;

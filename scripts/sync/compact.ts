@@ -169,7 +169,10 @@ export class Interner {
 }
 
 /** Growable typed columns. */
-export function grown<T extends Int32Array | Float64Array | Uint8Array | Int8Array>(column: T, needed: number): T {
+export function grown<T extends Int32Array | Float64Array | Uint8Array | Int8Array>(
+  column: T,
+  needed: number
+): T {
   if (needed <= column.length) return column;
   const Ctor = column.constructor as new (n: number) => T;
   const next = new Ctor(Math.max(needed, column.length * 2));

@@ -35,7 +35,9 @@ export function fetchByIdsItems(options: FetchByIdsOptions, onRows: (rows: Row[]
         soql: `SELECT ${options.select} FROM ${options.from}${where}${order}`,
         onPage: (rows) =>
           onRows(
-            rows.filter((row) => wanted.has(String(row.get(options.idField.toLowerCase()) ?? '').slice(0, 15)))
+            rows.filter((row) =>
+              wanted.has(String(row.get(options.idField.toLowerCase()) ?? '').slice(0, 15))
+            )
           )
       }
     ];
@@ -47,7 +49,10 @@ export function fetchByIdsItems(options: FetchByIdsOptions, onRows: (rows: Row[]
       .map(soqlId)
       .join(',');
     const where = `${options.idField} IN (${list})${options.where ? ` AND ${options.where}` : ''}`;
-    items.push({ soql: `SELECT ${options.select} FROM ${options.from} WHERE ${where}${order}`, onPage: onRows });
+    items.push({
+      soql: `SELECT ${options.select} FROM ${options.from} WHERE ${where}${order}`,
+      onPage: onRows
+    });
   }
   return items;
 }

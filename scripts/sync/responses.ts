@@ -144,7 +144,11 @@ export class ExistingResponses {
       const i = this.table.indexOf(existing.sourceId);
       if (i < 0) {
         if (this.keepOther(existing.sourceId))
-          this.others.push({ id: existing.id, sourceId: existing.sourceId, respondedAt: existing.respondedAt });
+          this.others.push({
+            id: existing.id,
+            sourceId: existing.sourceId,
+            respondedAt: existing.respondedAt
+          });
         continue;
       }
       this.present[i] = 1;

@@ -66,7 +66,14 @@ const RETRY_ERROR_CODES = new Set([
 /** Whether a failed attempt (no HTTP response) is a transient network problem worth retrying. */
 export function isTransientNetworkError(error: unknown, depth = 0): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const e = error as { name?: string; code?: string; errno?: string; type?: string; message?: string; cause?: unknown };
+  const e = error as {
+    name?: string;
+    code?: string;
+    errno?: string;
+    type?: string;
+    message?: string;
+    cause?: unknown;
+  };
   // Node's fetch reports a dropped connection as TypeError "fetch failed" whose cause is the socket error.
   if (depth < 3 && e.cause !== undefined && isTransientNetworkError(e.cause, depth + 1)) return true;
   if (e.name === 'AbortError' || e.type === 'aborted' || e.name === 'RequestTimeoutError') return true;

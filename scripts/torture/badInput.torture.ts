@@ -157,7 +157,8 @@ function csvCases(): Case[] {
   // Storable as a time, but in the sync's org (America/New_York) it is 1699-12-31, in a month whose
   // Period_Start__c Salesforce cannot store: the report (UTC) takes it, the sync rejects it by its line.
   accept('date: before 1970', '1700-01-01T00:00:00Z', { at: '1700-01-01T00:00:00Z' }, '1700-01', 8, {
-    reject: /falls on 1699-12-31 in the org's time zone \(America\/New_York\).*outside the dates Salesforce can store/
+    reject:
+      /falls on 1699-12-31 in the org's time zone \(America\/New_York\).*outside the dates Salesforce can store/
   });
   const outside = /outside the dates Salesforce can store/;
   for (const [at, month] of [
@@ -756,6 +757,7 @@ describe(`torture: bad input in CSV files and source records (seed ${seed})`, ()
       reject: (r) => rejected.set(r.line, r.reason),
       warn: () => {}
     });
-    for (const line of lines.keys()) expect(rejected.get(line)).toMatch(/is not valid UTF-8.*save the file as UTF-8/);
+    for (const line of lines.keys())
+      expect(rejected.get(line)).toMatch(/is not valid UTF-8.*save the file as UTF-8/);
   });
 });

@@ -35,14 +35,7 @@ const SUBMISSIONS = { rest: 400, bulk: 1400 } as const;
  * `attribute`) and the watermark.
  */
 type Phase =
-  | 'connect'
-  | 'settings'
-  | 'extract'
-  | 'attribute'
-  | 'compare'
-  | 'responses'
-  | 'snapshots'
-  | 'watermark';
+  'connect' | 'settings' | 'extract' | 'attribute' | 'compare' | 'responses' | 'snapshots' | 'watermark';
 const REQUIRED_PHASES: Phase[] = ['extract', 'attribute', 'responses', 'snapshots', 'watermark'];
 
 const MODES = {
@@ -312,7 +305,9 @@ describe(`torture: SIGKILL at seeded points, then a normal run (seed ${seed})`, 
       const where = `incremental run (7 new answers, ${calls} calls uninterrupted), call ${call}${hold ? ', held: the org never handles it' : ', once the org counted it'}`;
       const held = difference === null;
       recorder.add({
-        what: killed.killed ? `SIGKILL of an incremental run in ${phase}` : 'no kill (the run finished before that call)',
+        what: killed.killed
+          ? `SIGKILL of an incremental run in ${phase}`
+          : 'no kill (the run finished before that call)',
         where,
         produced: held
           ? `re-run exit 0, wrote ${rerun.json.responsesUpserted} responses and ${rerun.json.snapshotsUpserted} snapshots; org identical to one uninterrupted run`

@@ -17,7 +17,9 @@ const haveBrowser = chromiumAvailable();
 if (!haveBrowser) {
   if (underCi)
     it('has Chromium for the browser tests (required under CI)', () => {
-      throw new Error(`No Chromium at ${chromiumPath()}: CI must install Debian's chromium package (see .ci/run).`);
+      throw new Error(
+        `No Chromium at ${chromiumPath()}: CI must install Debian's chromium package (see .ci/run).`
+      );
     });
   else it.skip(`windowed matrix in Chromium (skipped: no Chromium at ${chromiumPath()})`, () => undefined);
 }
@@ -59,7 +61,9 @@ describeInBrowser('NPS by CSM, 200 CSMs, in Chromium (windowed rows)', () => {
     const names = await rowNames();
     expect(names).toHaveLength(30);
     expect(names[0]).toBe('Csm Number001');
-    expect(await page.locator('c-nps-by-csm table.matrix').getAttribute('aria-rowcount')).toBe(String(CSMS + 2));
+    expect(await page.locator('c-nps-by-csm table.matrix').getAttribute('aria-rowcount')).toBe(
+      String(CSMS + 2)
+    );
     const heights = await page
       .locator('c-nps-by-csm tbody tr.csm-row')
       .evaluateAll((rows) => rows.map((row) => row.getBoundingClientRect().height));
@@ -115,8 +119,8 @@ describeInBrowser('NPS by CSM, 200 CSMs, in Chromium (windowed rows)', () => {
     });
     await page.waitForFunction(
       () =>
-        document.querySelector('c-nps-by-csm')?.shadowRoot?.querySelector('tbody tr.csm-row th')?.textContent ===
-        'Csm Number001',
+        document.querySelector('c-nps-by-csm')?.shadowRoot?.querySelector('tbody tr.csm-row th')
+          ?.textContent === 'Csm Number001',
       undefined,
       { timeout: 10_000 }
     );
@@ -129,7 +133,10 @@ describeInBrowser('NPS by CSM, 200 CSMs, in Chromium (windowed rows)', () => {
     const focused = await page.evaluate(() => {
       const host = document.querySelector('c-nps-by-csm');
       const cell = host?.shadowRoot?.activeElement as HTMLElement | null;
-      return { row: cell?.dataset.row ?? null, label: cell?.shadowRoot?.activeElement?.getAttribute('aria-label') };
+      return {
+        row: cell?.dataset.row ?? null,
+        label: cell?.shadowRoot?.activeElement?.getAttribute('aria-label')
+      };
     });
     expect(focused.row).toBe('40');
     expect(focused.label).toContain('Csm Number041');

@@ -69,10 +69,16 @@ async function renderedGrid(element: HTMLElement, gridRows: number, timeoutMs = 
   for (;;) {
     polls++;
     const state = gridState(element);
-    if (state.gridRows === gridRows && state.columns > 0 && state.cells === (state.rowsInPage + 1) * state.columns)
+    if (
+      state.gridRows === gridRows &&
+      state.columns > 0 &&
+      state.cells === (state.rowsInPage + 1) * state.columns
+    )
       return state;
     if (performance.now() - started > timeoutMs)
-      throw new Error(`NPS by CSM was not complete after ${timeoutMs} ms: ${JSON.stringify(state)}, expected ${gridRows} grid rows`);
+      throw new Error(
+        `NPS by CSM was not complete after ${timeoutMs} ms: ${JSON.stringify(state)}, expected ${gridRows} grid rows`
+      );
     await nextTask();
   }
 }
@@ -113,7 +119,14 @@ export async function runRenderBenchmark(main: HTMLElement, create: () => HTMLEl
       runs.push(measure.duration);
       if (i < settings.runs - 1) element.remove();
     }
-    window.__renderBenchmark = { runs, domMs, polls: pollCounts, cells: grid.cells, gridRows: grid.gridRows, rowsInPage: grid.rowsInPage };
+    window.__renderBenchmark = {
+      runs,
+      domMs,
+      polls: pollCounts,
+      cells: grid.cells,
+      gridRows: grid.gridRows,
+      rowsInPage: grid.rowsInPage
+    };
   } catch (error) {
     window.__renderBenchmark = {
       runs,

@@ -14,7 +14,11 @@ let conn: Connection;
 let base: string;
 
 beforeAll(async () => {
-  org = await startLocalOrg({ seed: 'composite-test', responses: 300, now: new Date('2026-06-15T00:00:00Z') });
+  org = await startLocalOrg({
+    seed: 'composite-test',
+    responses: 300,
+    now: new Date('2026-06-15T00:00:00Z')
+  });
   conn = await soapConnection(org);
   base = `/services/data/v${org.apiVersion}`;
 });
@@ -89,19 +93,28 @@ describe('POST /composite', () => {
       'readBack',
       'bad'
     ]);
-    const page = accounts?.body as { totalSize: number; done: boolean; records: unknown[]; nextRecordsUrl: string };
+    const page = accounts?.body as {
+      totalSize: number;
+      done: boolean;
+      records: unknown[];
+      nextRecordsUrl: string;
+    };
     expect(accounts?.httpStatusCode).toBe(200);
     expect(page.records).toHaveLength(200);
     expect(page.done).toBe(false);
     expect((contacts?.body as { totalSize: number }).totalSize).toBeGreaterThan(0);
-    const results = upsert?.body as { success: boolean; created?: boolean; errors: { statusCode: string }[] }[];
+    const results = upsert?.body as {
+      success: boolean;
+      created?: boolean;
+      errors: { statusCode: string }[];
+    }[];
     expect(results[0]).toMatchObject({ success: true, created: true });
     expect(results[1]?.success).toBe(false);
     expect(results[1]?.errors[0]?.statusCode).toBe('FIELD_CUSTOM_VALIDATION_EXCEPTION'); // Score__c 0–10
     // Subrequests run in order: the read-back sees the upsert before it.
-    expect((readBack?.body as { records: { Source_Id__c: string }[] }).records.map((r) => r.Source_Id__c)).toEqual([
-      'composite-1'
-    ]);
+    expect(
+      (readBack?.body as { records: { Source_Id__c: string }[] }).records.map((r) => r.Source_Id__c)
+    ).toEqual(['composite-1']);
     // A failed subrequest fails alone (allOrNone false), with the error body of the resource.
     expect(bad?.httpStatusCode).toBe(400);
     expect((bad?.body as { errorCode: string }[])[0]?.errorCode).toBe('INVALID_TYPE');
@@ -116,8 +129,16 @@ describe('POST /composite', () => {
   });
 
   test('refuses more than 25 subrequests, more than 5 queries or collections, references and allOrNone true', async () => {
-    const query = (i: number) => ({ method: 'GET', url: q('SELECT Id FROM User LIMIT 1'), referenceId: `q${i}` });
-    const describe = (i: number) => ({ method: 'GET', url: `${base}/sobjects/Account/describe`, referenceId: `d${i}` });
+    const query = (i: number) => ({
+      method: 'GET',
+      url: q('SELECT Id FROM User LIMIT 1'),
+      referenceId: `q${i}`
+    });
+    const describe = (i: number) => ({
+      method: 'GET',
+      url: `${base}/sobjects/Account/describe`,
+      referenceId: `d${i}`
+    });
     const before = org.admin.apiRequests();
     const six = await rejection(
       conn.requestPost(`${base}/composite`, { compositeRequest: [0, 1, 2, 3, 4, 5].map(query) })
@@ -125,7 +146,9 @@ describe('POST /composite', () => {
     expect(six).toMatchObject({ errorCode: 'INVALID_API_INPUT' });
     expect(six.message).toMatch(/at most 5 query operations/);
     const many = await rejection(
-      conn.requestPost(`${base}/composite`, { compositeRequest: Array.from({ length: 26 }, (_, i) => describe(i)) })
+      conn.requestPost(`${base}/composite`, {
+        compositeRequest: Array.from({ length: 26 }, (_, i) => describe(i))
+      })
     );
     expect(many.message).toMatch(/at most 25 subrequests/);
     const reference = await rejection(
@@ -154,18 +177,21 @@ describe('POST /composite', () => {
 describe('POST /composite/batch', () => {
   test('each subrequest is an API call; haltOnError stops the rest', async () => {
     const before = org.admin.apiRequests();
-    const answer = await conn.requestPost<{ hasErrors: boolean; results: { statusCode: number; result: unknown }[] }>(
-      `${base}/composite/batch`,
-      {
-        batchRequests: [
-          { method: 'GET', url: `v${org.apiVersion}/query?q=${encodeURIComponent('SELECT Id FROM Account LIMIT 2')}` },
-          { method: 'GET', url: `v${org.apiVersion}/limits` },
-          { method: 'GET', url: `v${org.apiVersion}/sobjects/NoSuchObject__c/describe` },
-          { method: 'GET', url: `v${org.apiVersion}/sobjects/Account/describe` }
-        ],
-        haltOnError: true
-      }
-    );
+    const answer = await conn.requestPost<{
+      hasErrors: boolean;
+      results: { statusCode: number; result: unknown }[];
+    }>(`${base}/composite/batch`, {
+      batchRequests: [
+        {
+          method: 'GET',
+          url: `v${org.apiVersion}/query?q=${encodeURIComponent('SELECT Id FROM Account LIMIT 2')}`
+        },
+        { method: 'GET', url: `v${org.apiVersion}/limits` },
+        { method: 'GET', url: `v${org.apiVersion}/sobjects/NoSuchObject__c/describe` },
+        { method: 'GET', url: `v${org.apiVersion}/sobjects/Account/describe` }
+      ],
+      haltOnError: true
+    });
     expect(org.admin.apiRequests() - before).toBe(4);
     expect(answer.hasErrors).toBe(true);
     expect(answer.results.map((r) => r.statusCode)).toEqual([200, 200, 404, 412]);

@@ -11,27 +11,39 @@ describe('platform compiler (@lwc/sfdc-lwc-compiler)', () => {
     for (const bundle of bundles) expect(Object.keys(bundle.files)).toContain(`${bundle.name}.js`);
   });
 
-  it.each(bundles.map((b) => [b.name, b] as const))('accepts %s with no error diagnostic', async (name, bundle) => {
-    const result = await compile({ bundle: { namespace: 'c', name, type: 'platform', files: bundle.files } });
-    const errors = (result.diagnostics ?? []).filter((d: { level: number }) => d.level <= 1);
-    expect(errors).toEqual([]);
-    expect(result.success).toBe(true);
-  });
+  it.each(bundles.map((b) => [b.name, b] as const))(
+    'accepts %s with no error diagnostic',
+    async (name, bundle) => {
+      const result = await compile({
+        bundle: { namespace: 'c', name, type: 'platform', files: bundle.files }
+      });
+      const errors = (result.diagnostics ?? []).filter((d: { level: number }) => d.level <= 1);
+      expect(errors).toEqual([]);
+      expect(result.success).toBe(true);
+    }
+  );
 
   it('rejects a lowered decorator, so this test would catch a wrong build', async () => {
     const lowered = {
-      'probe.js': "import { LightningElement, api } from 'lwc';\nexport default class Probe extends LightningElement { static { api(this.prototype, 'x'); } }\n",
+      'probe.js':
+        "import { LightningElement, api } from 'lwc';\nexport default class Probe extends LightningElement { static { api(this.prototype, 'x'); } }\n",
       'probe.html': '<template></template>',
       'probe.js-meta.xml':
         '<?xml version="1.0" encoding="UTF-8"?><LightningComponentBundle xmlns="http://soap.sforce.com/2006/04/metadata"><apiVersion>64.0</apiVersion><isExposed>false</isExposed></LightningComponentBundle>'
     };
-    const bad = await compile({ bundle: { namespace: 'c', name: 'probe', type: 'platform', files: lowered } });
+    const bad = await compile({
+      bundle: { namespace: 'c', name: 'probe', type: 'platform', files: lowered }
+    });
     const good = await compile({
       bundle: {
         namespace: 'c',
         name: 'probe',
         type: 'platform',
-        files: { ...lowered, 'probe.js': "import { LightningElement, api } from 'lwc';\nexport default class Probe extends LightningElement { @api x; }\n" }
+        files: {
+          ...lowered,
+          'probe.js':
+            "import { LightningElement, api } from 'lwc';\nexport default class Probe extends LightningElement { @api x; }\n"
+        }
       }
     });
     expect(good.success).toBe(true);

@@ -68,9 +68,15 @@ describe('csm-nps.config.json', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toContain('bulkThreshold: must be a number without quotes (or remove the key to use the default, 2000)');
-    expect(message).toContain('maxRetries: must be a whole number without quotes (or remove the key to use the default, 5)');
-    expect(message).toContain('timeoutSeconds: must be at least 1 (or remove the key to use the default, 120)');
+    expect(message).toContain(
+      'bulkThreshold: must be a number without quotes (or remove the key to use the default, 2000)'
+    );
+    expect(message).toContain(
+      'maxRetries: must be a whole number without quotes (or remove the key to use the default, 5)'
+    );
+    expect(message).toContain(
+      'timeoutSeconds: must be at least 1 (or remove the key to use the default, 120)'
+    );
     expect(message).toContain('unassignedOwners: must be a list [ … ]');
     expect(message).not.toMatch(/Invalid input|Too small/);
   });

@@ -8,7 +8,12 @@ function capture(isTTY: boolean) {
   const written: string[] = [];
   const io = {
     stdout: { write: () => true },
-    stderr: Object.assign({ write: (text: string) => written.push(String(text)) }, isTTY ? { isTTY: true, columns: 120, cursorTo: () => true, clearLine: () => true, moveCursor: () => true } : {}),
+    stderr: Object.assign(
+      { write: (text: string) => written.push(String(text)) },
+      isTTY
+        ? { isTTY: true, columns: 120, cursorTo: () => true, clearLine: () => true, moveCursor: () => true }
+        : {}
+    ),
     isTTY,
     columns: 120,
     env: {}

@@ -278,7 +278,10 @@ describe('a CSV that cannot be opened', () => {
       const byFlag = await syncCli(book.org, ['sync', '--csv', missing]);
       expect(byFlag.code).not.toBe(0);
       expect(byFlag.stderr).toContain(`${missing} does not exist: check the path given to --csv`);
-      const config = tempFile('csm-nps.config.json', JSON.stringify({ source: 'csv', csv: { file: missing } }));
+      const config = tempFile(
+        'csm-nps.config.json',
+        JSON.stringify({ source: 'csv', csv: { file: missing } })
+      );
       const byConfig = await syncCli(book.org, ['sync', '--config', config]);
       expect(byConfig.code).not.toBe(0);
       expect(byConfig.stderr).toContain(

@@ -55,35 +55,39 @@ export async function extractCsv(
   const extract = newExtract();
   const rows = new Map<string, CsvResponse>();
   try {
-    await readResponsesCsv(file, {
-      warn: (message) => extract.warnings.push(`${file}: ${message}`),
-      reject: (row) => {
-        extract.read++;
-        extract.rejected.push({
-          sourceId: `csv:${basename(file)}:line ${row.line}`,
-          line: row.line,
-          reason: row.reason
-        });
-      },
-      row: (row) => {
-        extract.read++;
-        if (extract.read % 5000 === 0) onProgress(extract.read);
-        if (row.responseId === null) {
+    await readResponsesCsv(
+      file,
+      {
+        warn: (message) => extract.warnings.push(`${file}: ${message}`),
+        reject: (row) => {
+          extract.read++;
           extract.rejected.push({
             sourceId: `csv:${basename(file)}:line ${row.line}`,
             line: row.line,
-            reason: 'response_id is empty: the sync needs it to recognise the same answer on the next run'
+            reason: row.reason
           });
-          return;
+        },
+        row: (row) => {
+          extract.read++;
+          if (extract.read % 5000 === 0) onProgress(extract.read);
+          if (row.responseId === null) {
+            extract.rejected.push({
+              sourceId: `csv:${basename(file)}:line ${row.line}`,
+              line: row.line,
+              reason: 'response_id is empty: the sync needs it to recognise the same answer on the next run'
+            });
+            return;
+          }
+          const before = rows.get(row.responseId);
+          if (before)
+            extract.warnings.push(
+              `${file}: response_id "${row.responseId.slice(0, 60)}" is repeated: line ${row.line} replaces line ${before.line}`
+            );
+          rows.set(row.responseId, row);
         }
-        const before = rows.get(row.responseId);
-        if (before)
-          extract.warnings.push(
-            `${file}: response_id "${row.responseId.slice(0, 60)}" is repeated: line ${row.line} replaces line ${before.line}`
-          );
-        rows.set(row.responseId, row);
-      }
-    }, { pathGivenIn });
+      },
+      { pathGivenIn }
+    );
   } catch (error) {
     if (error instanceof CsvFileError) throw new ConfigError(error.message);
     throw error;

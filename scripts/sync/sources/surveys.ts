@@ -8,7 +8,14 @@ import type { SurveysConfig } from '../config';
 import { grown, Interner, StringIndex } from '../compact';
 import { fitComment } from '../limits';
 import { epochOf, fetchByIds, fetchByIdsItems, idOf, text } from '../lookups';
-import { throwFailure, type ApiFailure, type OrgApi, type QueryItem, type QueryPage, type Row } from '../orgApi';
+import {
+  throwFailure,
+  type ApiFailure,
+  type OrgApi,
+  type QueryItem,
+  type QueryPage,
+  type Row
+} from '../orgApi';
 import { soqlDateTime, soqlStringList } from '../soql';
 import {
   BoundaryTracker,
@@ -146,8 +153,12 @@ export async function extractSurveys(
   const subjects = new SubjectAccounts(table.accounts);
   const semiJoined = Boolean(byInvitation?.page && byResponse?.page);
   if (semiJoined) {
-    await api.finish(byInvitation?.page as QueryPage, subjectSoql('InvitationId'), (rows) => subjects.addRows(rows));
-    await api.finish(byResponse?.page as QueryPage, subjectSoql('ResponseId'), (rows) => subjects.addRows(rows));
+    await api.finish(byInvitation?.page as QueryPage, subjectSoql('InvitationId'), (rows) =>
+      subjects.addRows(rows)
+    );
+    await api.finish(byResponse?.page as QueryPage, subjectSoql('ResponseId'), (rows) =>
+      subjects.addRows(rows)
+    );
   }
 
   interface Deferred {
@@ -238,7 +249,8 @@ export async function extractSurveys(
 
   if (deletedSoql) {
     const deleted: Row[] = [];
-    if (!deletedPage?.page) throwFailure(deletedPage?.error as ApiFailure, `query ${deletedSoql.slice(0, 120)}`);
+    if (!deletedPage?.page)
+      throwFailure(deletedPage?.error as ApiFailure, `query ${deletedSoql.slice(0, 120)}`);
     await api.finish(deletedPage.page, deletedSoql, (rows) => void deleted.push(...rows), true);
     for (const row of deleted) {
       const id = idOf(row, 'Id') as string;
@@ -337,4 +349,3 @@ class ResponseComments {
     }
   }
 }
-

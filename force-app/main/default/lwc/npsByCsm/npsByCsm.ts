@@ -478,7 +478,9 @@ export default class NpsByCsm extends LightningElement {
     const tab = this.tabStop;
     // The cell in the tab order is in the page: a stop outside the window moves to the window's first row.
     const stop =
-      tab.row < matrix.rows.length && (tab.row < start || tab.row >= end) ? { row: start, col: tab.col } : tab;
+      tab.row < matrix.rows.length && (tab.row < start || tab.row >= end)
+        ? { row: start, col: tab.col }
+        : tab;
     const labels = matrix.periods.map((p) => p.label);
     const windowed = this.windowed;
     return matrix.rows.slice(start, end).map((row, i) => ({

@@ -19,12 +19,7 @@ export const SNAPSHOTS_OPERATION = 'npsByCsmSnapshots';
 export const CELL_RESPONSES_OPERATION = 'npsByCsmCellResponses';
 
 export const SNAPSHOTS_QUERY = gql`
-  query npsByCsmSnapshots(
-    $where: NPS_Snapshot__c_Filter
-    $first: Int
-    $after: String
-    $upperBound: Int
-  ) {
+  query npsByCsmSnapshots($where: NPS_Snapshot__c_Filter, $first: Int, $after: String, $upperBound: Int) {
     uiapi {
       query {
         NPS_Snapshot__c(

@@ -56,7 +56,8 @@ export function mergeCounts(into: NpsCounts, from: NpsCounts): NpsCounts {
 export function countScores(scores: Iterable<number>): NpsCounts {
   const counts = emptyCounts();
   for (const score of scores) {
-    if (!isValidScore(score)) throw new RangeError(`Not an NPS score: ${String(score)} (expected an integer 0–10)`);
+    if (!isValidScore(score))
+      throw new RangeError(`Not an NPS score: ${String(score)} (expected an integer 0–10)`);
     addScore(counts, score);
   }
   return counts;

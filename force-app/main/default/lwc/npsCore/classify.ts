@@ -11,7 +11,8 @@ export function isValidScore(value: unknown): value is number {
 }
 
 export function categoryOf(score: number): Category {
-  if (!isValidScore(score)) throw new RangeError(`Not an NPS score: ${String(score)} (expected an integer 0–10)`);
+  if (!isValidScore(score))
+    throw new RangeError(`Not an NPS score: ${String(score)} (expected an integer 0–10)`);
   if (score >= 9) return 'promoter';
   if (score >= 7) return 'passive';
   return 'detractor';
@@ -37,22 +38,32 @@ export function parseScore(text: string | null | undefined): ParsedScore {
     if (Number.isFinite(asNumber) && asNumber < 0) {
       return { ok: false, reason: `score "${raw}" is out of range: expected a whole number from 0 to 10` };
     }
-    return { ok: false, reason: `score "${clip(raw)}" is not a number: expected a whole number from 0 to 10` };
+    return {
+      ok: false,
+      reason: `score "${clip(raw)}" is not a number: expected a whole number from 0 to 10`
+    };
   }
   const score = Number(match[1]);
-  if (score > 10) return { ok: false, reason: `score "${raw}" is out of range: expected a whole number from 0 to 10` };
+  if (score > 10)
+    return { ok: false, reason: `score "${raw}" is out of range: expected a whole number from 0 to 10` };
   return { ok: true, score };
 }
 
 /** Validates a score that arrives as a number (e.g. SurveyQuestionResponse.NumberValue). */
 export function checkNumericScore(value: unknown): ParsedScore {
-  if (value === null || value === undefined) return { ok: false, reason: 'score is empty: expected a whole number from 0 to 10' };
+  if (value === null || value === undefined)
+    return { ok: false, reason: 'score is empty: expected a whole number from 0 to 10' };
   if (typeof value === 'string') return parseScore(value);
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    return { ok: false, reason: `score ${clip(shown(value))} is not a number: expected a whole number from 0 to 10` };
+    return {
+      ok: false,
+      reason: `score ${clip(shown(value))} is not a number: expected a whole number from 0 to 10`
+    };
   }
-  if (!Number.isInteger(value)) return { ok: false, reason: `score ${value} is not a whole number: expected 0 to 10` };
-  if (value < 0 || value > 10) return { ok: false, reason: `score ${value} is out of range: expected a whole number from 0 to 10` };
+  if (!Number.isInteger(value))
+    return { ok: false, reason: `score ${value} is not a whole number: expected 0 to 10` };
+  if (value < 0 || value > 10)
+    return { ok: false, reason: `score ${value} is out of range: expected a whole number from 0 to 10` };
   return { ok: true, score: value };
 }
 

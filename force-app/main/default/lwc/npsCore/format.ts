@@ -8,7 +8,7 @@ const MINUS = '\u2212';
 /** "+42", "0", "−8" (a true minus sign); rounding half away from zero. */
 export function formatSigned(value: number, digits = 0): string {
   const factor = 10 ** digits;
-  const rounded = Math.sign(value) * Math.round(Math.abs(value) * factor) / factor;
+  const rounded = (Math.sign(value) * Math.round(Math.abs(value) * factor)) / factor;
   const text = Math.abs(rounded).toFixed(digits);
   if (rounded > 0) return `+${text}`;
   if (rounded < 0) return `${MINUS}${text}`;

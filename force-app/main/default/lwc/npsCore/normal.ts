@@ -65,7 +65,10 @@ export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile needs 0 < p < 1, got ${p}`);
   const q = p < 0.5 ? p : 1 - p;
   const t = Math.sqrt(-2 * Math.log(q));
-  let z = t - (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t);
+  let z =
+    t -
+    (2.515517 + 0.802853 * t + 0.010328 * t * t) /
+      (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t);
   z = p < 0.5 ? -z : z;
   for (let i = 0; i < 6; i++) {
     // Work on the smaller tail to keep the residual's relative precision.

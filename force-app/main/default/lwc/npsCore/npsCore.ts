@@ -49,7 +49,14 @@ export {
   periodStartDay,
   resolvePeriodOptions
 } from './periods';
-export type { CivilDate, FiscalYearName, ParsedInstant, PeriodOptions, PeriodType, ResolvedPeriodOptions } from './periods';
+export type {
+  CivilDate,
+  FiscalYearName,
+  ParsedInstant,
+  PeriodOptions,
+  PeriodType,
+  ResolvedPeriodOptions
+} from './periods';
 export { attributeCsmAtResponseTime, OwnershipTimeline, UNASSIGNED } from './attribution';
 export { instantOfLocalNoon } from './localInstant';
 export type { Attribution, OwnershipChange } from './attribution';

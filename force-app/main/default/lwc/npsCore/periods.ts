@@ -41,7 +41,9 @@ export function civilFromDay(dayNumber: number): CivilDate {
   const z = dayNumber + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
@@ -72,7 +74,9 @@ export function assertTimeZone(timeZone: string): void {
   try {
     Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions();
   } catch {
-    throw new RangeError(`Unknown time zone "${timeZone}": use an IANA name such as UTC, Europe/Paris or America/Los_Angeles`);
+    throw new RangeError(
+      `Unknown time zone "${timeZone}": use an IANA name such as UTC, Europe/Paris or America/Los_Angeles`
+    );
   }
 }
 
@@ -145,7 +149,8 @@ export class LocalDayResolver {
       }
     }
     const fullYear = bc ? 1 - year : year;
-    const localAsUtc = dayFromCivil(fullYear, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000;
+    const localAsUtc =
+      dayFromCivil(fullYear, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000;
     return localAsUtc - wholeSecond;
   }
 
@@ -206,10 +211,14 @@ export interface ResolvedPeriodOptions {
 export function resolvePeriodOptions(options: PeriodOptions): ResolvedPeriodOptions {
   const fiscalStartMonth = options.fiscalStartMonth ?? 1;
   if (!Number.isInteger(fiscalStartMonth) || fiscalStartMonth < 1 || fiscalStartMonth > 12) {
-    throw new RangeError(`Fiscal year start month must be a whole number from 1 to 12, got ${String(options.fiscalStartMonth)}`);
+    throw new RangeError(
+      `Fiscal year start month must be a whole number from 1 to 12, got ${String(options.fiscalStartMonth)}`
+    );
   }
   if (!PERIOD_TYPES.includes(options.type)) {
-    throw new RangeError(`Period type must be one of ${PERIOD_TYPES.join(', ')}, got ${String(options.type)}`);
+    throw new RangeError(
+      `Period type must be one of ${PERIOD_TYPES.join(', ')}, got ${String(options.type)}`
+    );
   }
   return { type: options.type, fiscalStartMonth, fiscalYearName: options.fiscalYearName ?? 'end' };
 }
@@ -337,7 +346,8 @@ export function parseRespondedAtBySyntax(raw: string): ParsedInstant {
   const date = DATE_ONLY.exec(raw);
   if (date) {
     const [year, month, day] = [Number(date[1]), Number(date[2]), Number(date[3])];
-    if (!isValidCivilDate(year, month, day)) return { ok: false, reason: `date "${shown}" does not exist in the calendar` };
+    if (!isValidCivilDate(year, month, day))
+      return { ok: false, reason: `date "${shown}" does not exist in the calendar` };
     return { ok: true, kind: 'date', day: dayFromCivil(year, month, day) };
   }
   const dt = DATE_TIME.exec(raw);
@@ -349,19 +359,31 @@ export function parseRespondedAtBySyntax(raw: string): ParsedInstant {
   const minute = Number(dt[5]);
   const second = dt[6] === undefined ? 0 : Number(dt[6]);
   const fraction = dt[7] === undefined ? 0 : Number(`0.${dt[7]}`);
-  if (!isValidCivilDate(year, month, day)) return { ok: false, reason: `date "${shown}" does not exist in the calendar` };
-  if (hour > 23 || minute > 59 || second > 59) return { ok: false, reason: `time in "${shown}" does not exist (hours 00–23, minutes and seconds 00–59)` };
+  if (!isValidCivilDate(year, month, day))
+    return { ok: false, reason: `date "${shown}" does not exist in the calendar` };
+  if (hour > 23 || minute > 59 || second > 59)
+    return {
+      ok: false,
+      reason: `time in "${shown}" does not exist (hours 00–23, minutes and seconds 00–59)`
+    };
   let offsetMinutes = 0;
   if (dt[8] === undefined) {
     if (dt[9] === undefined) {
-      return { ok: false, reason: `date-time "${shown}" has no time zone offset: add Z (UTC) or an offset such as +05:30` };
+      return {
+        ok: false,
+        reason: `date-time "${shown}" has no time zone offset: add Z (UTC) or an offset such as +05:30`
+      };
     }
     const offsetHours = Number(dt[10]);
     const offsetMins = Number(dt[11]);
-    if (offsetHours > 14 || offsetMins > 59) return { ok: false, reason: `time zone offset in "${shown}" is not valid (at most ±14:00)` };
+    if (offsetHours > 14 || offsetMins > 59)
+      return { ok: false, reason: `time zone offset in "${shown}" is not valid (at most ±14:00)` };
     offsetMinutes = (dt[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
   }
-  const localMs = dayFromCivil(year, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + Math.round(fraction * 1000);
+  const localMs =
+    dayFromCivil(year, month, day) * MS_PER_DAY +
+    ((hour * 60 + minute) * 60 + second) * 1000 +
+    Math.round(fraction * 1000);
   return { ok: true, kind: 'instant', epochMs: localMs - offsetMinutes * 60_000 };
 }
 
@@ -464,11 +486,15 @@ export function parseRespondedAtCodes(codes: Uint8Array, start: number, end: num
   } else {
     return null;
   }
-  const localMs = dayOfCivil(year, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
+  const localMs =
+    dayOfCivil(year, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
   return { ok: true, kind: 'instant', epochMs: localMs - offsetMinutes * 60_000 };
 }
 
 /** Local day of a parsed response time: an instant goes through the time zone, a date is already local. */
-export function localDayOfParsed(parsed: { kind: 'instant'; epochMs: number } | { kind: 'date'; day: number }, resolver: LocalDayResolver): number {
+export function localDayOfParsed(
+  parsed: { kind: 'instant'; epochMs: number } | { kind: 'date'; day: number },
+  resolver: LocalDayResolver
+): number {
   return parsed.kind === 'date' ? parsed.day : resolver.dayOf(parsed.epochMs);
 }

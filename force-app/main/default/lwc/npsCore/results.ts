@@ -27,7 +27,11 @@ export interface StatisticsSettings extends GoalSettings {
   priorStrength: number;
 }
 
-export const DEFAULT_SETTINGS: Readonly<StatisticsSettings> = { ...DEFAULT_GOALS, confidence: 0.95, priorStrength: 10 };
+export const DEFAULT_SETTINGS: Readonly<StatisticsSettings> = {
+  ...DEFAULT_GOALS,
+  confidence: 0.95,
+  priorStrength: 10
+};
 
 /** The statistics of one group (field names as in DESIGN.md § CLI contract). */
 export interface GroupStatistics {
@@ -79,7 +83,11 @@ export function resolveSettings(settings: Partial<StatisticsSettings> = {}): Sta
  */
 export function summarizeGroup(
   counts: NpsCounts,
-  options: { previous?: NpsCounts | null; prior?: PriorShares | null; settings?: Partial<StatisticsSettings> } = {}
+  options: {
+    previous?: NpsCounts | null;
+    prior?: PriorShares | null;
+    settings?: Partial<StatisticsSettings>;
+  } = {}
 ): GroupStatistics | null {
   const settings = resolveSettings(options.settings);
   const n = responsesOf(counts);
@@ -134,7 +142,9 @@ export function computeGroupResults(
   const priors = new Map<string, PriorShares | null>();
   for (const [key, list] of pooled) priors.set(key, pooledShares(list));
 
-  groups.sort((a, b) => compareText(a.csm, b.csm) || compareText(a.metric, b.metric) || a.periodIndex - b.periodIndex);
+  groups.sort(
+    (a, b) => compareText(a.csm, b.csm) || compareText(a.metric, b.metric) || a.periodIndex - b.periodIndex
+  );
   return groups.map((g) => {
     const stats = summarizeGroup(g, {
       previous: byKey.get(groupKey(g.csm, g.metric, g.periodIndex - 1)) ?? null,

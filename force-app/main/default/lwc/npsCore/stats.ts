@@ -85,7 +85,11 @@ export interface Change {
 }
 
 /** Change from the previous period and whether it exceeds z standard errors; null without a previous answer. */
-export function changeBetween(current: NpsCounts, previous: NpsCounts | null | undefined, z: number): Change | null {
+export function changeBetween(
+  current: NpsCounts,
+  previous: NpsCounts | null | undefined,
+  z: number
+): Change | null {
   if (!previous || responsesOf(previous) === 0 || responsesOf(current) === 0) return null;
   const now = npsOf(current) as number;
   const before = npsOf(previous) as number;
@@ -108,7 +112,12 @@ export interface GoalSettings {
 export const DEFAULT_GOALS: Readonly<GoalSettings> = { improvementTarget: 5, floor: 30, minResponses: 5 };
 
 /** Met when NPS > floor, or when the change reaches the improvement target; not judged below m answers. */
-export function goalStatusOf(responses: number, nps: number, change: number | null, goals: GoalSettings): GoalStatus {
+export function goalStatusOf(
+  responses: number,
+  nps: number,
+  change: number | null,
+  goals: GoalSettings
+): GoalStatus {
   if (responses < goals.minResponses) return 'insufficient_data';
   if (nps > goals.floor || (change !== null && change >= goals.improvementTarget)) return 'met';
   return 'not_met';
