@@ -202,6 +202,38 @@ export function throwFailure(failure: ApiFailure, what: string): never {
 
 const LOCK_RETRIES = 2;
 
+/** Longest wait between two status checks of a Bulk job whose progress gives no estimate yet. */
+const BLIND_POLL_CAP_MS = 30_000;
+/** Longest wait planned from a job's progress: a long job is checked a few times, not every 30 s. */
+const ESTIMATED_POLL_CAP_MS = 5 * 60_000;
+
+/**
+ * How long to wait before the next status check of a Bulk API job (each check is an API call, counted
+ * against the org's daily allowance). With progress (records processed of `total`, in `elapsedMs`), the
+ * time the rest takes at the rate seen so far, plus a tenth, so that the next check usually finds the job
+ * done — up to 5 minutes; without, the last wait doubled (from `pollMs`) up to 30 s. Never past the job's
+ * timeout: the last check falls on it.
+ */
+export function bulkPollWait(job: {
+  pollMs: number;
+  /** The previous wait (0 before the first). */
+  sleptMs: number;
+  elapsedMs: number;
+  processed: number;
+  /** Records in the job (0: unknown, e.g. a query job). */
+  total: number;
+  timeoutMs: number;
+}): number {
+  let wait: number;
+  if (job.total > 0 && job.processed > 0 && job.elapsedMs > 0) {
+    const remainingMs = ((job.total - job.processed) * job.elapsedMs) / job.processed;
+    wait = Math.min(ESTIMATED_POLL_CAP_MS, remainingMs * 1.1 + job.pollMs);
+  } else {
+    wait = job.sleptMs === 0 ? job.pollMs : Math.min(BLIND_POLL_CAP_MS, job.sleptMs * 2);
+  }
+  return Math.max(job.pollMs, Math.min(wait, job.timeoutMs - job.elapsedMs));
+}
+
 export class OrgApi {
   readonly bulkThreshold: number;
   private readonly bulkPageSize: number;
@@ -467,9 +499,12 @@ export class OrgApi {
    */
   private async pollJob(kind: 'query' | 'ingest', id: string, records = 0): Promise<Record<string, unknown>> {
     const started = Date.now();
-    let wait = this.bulkPollMs;
+    let slept = 0;
     // An ingest job has just been closed: it cannot be done yet, so the first check waits.
-    if (kind === 'ingest') await sleep(wait);
+    if (kind === 'ingest') {
+      slept = this.bulkPollMs;
+      await sleep(slept);
+    }
     for (;;) {
       const info = await this.bulkRequest<Record<string, unknown>>({
         method: 'GET',
@@ -489,14 +524,15 @@ export class OrgApi {
           `Bulk API ${kind} job ${id} did not finish in ${Math.round(this.bulkTimeoutMs / 60_000)} minutes; run the sync again (it resumes)`
         );
       }
-      const processed = Number(info.numberRecordsProcessed ?? 0);
-      if (records > 0 && processed > 0 && elapsed > 0) {
-        // Remaining records at the rate seen so far, plus a tenth: usually the next check finds it done.
-        const remaining = ((records - processed) * elapsed) / processed;
-        wait = Math.max(this.bulkPollMs, Math.min(30_000, remaining * 1.1 + this.bulkPollMs));
-      }
-      await sleep(wait);
-      wait = Math.min(30_000, wait * 2);
+      slept = bulkPollWait({
+        pollMs: this.bulkPollMs,
+        sleptMs: slept,
+        elapsedMs: elapsed,
+        processed: Number(info.numberRecordsProcessed ?? 0),
+        total: records,
+        timeoutMs: this.bulkTimeoutMs
+      });
+      await sleep(slept);
     }
   }
 
