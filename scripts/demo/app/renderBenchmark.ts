@@ -89,6 +89,15 @@ export async function runRenderBenchmark(main: HTMLElement, create: () => HTMLEl
   const domMs: number[] = [];
   const pollCounts: number[] = [];
   let grid: GridState = { cells: 0, rowsInPage: 0, columns: 0, gridRows: 0 };
+  /** What was measured so far (all of it, or up to a failure). */
+  const measured = (): RenderBenchmarkResult => ({
+    runs,
+    domMs,
+    polls: pollCounts,
+    cells: grid.cells,
+    gridRows: grid.gridRows,
+    rowsInPage: grid.rowsInPage
+  });
   try {
     setGraphqlMemo(true);
     performance.mark('npsByCsm:render:first:start');
@@ -119,23 +128,8 @@ export async function runRenderBenchmark(main: HTMLElement, create: () => HTMLEl
       runs.push(measure.duration);
       if (i < settings.runs - 1) element.remove();
     }
-    window.__renderBenchmark = {
-      runs,
-      domMs,
-      polls: pollCounts,
-      cells: grid.cells,
-      gridRows: grid.gridRows,
-      rowsInPage: grid.rowsInPage
-    };
+    window.__renderBenchmark = measured();
   } catch (error) {
-    window.__renderBenchmark = {
-      runs,
-      domMs,
-      polls: pollCounts,
-      cells: grid.cells,
-      gridRows: grid.gridRows,
-      rowsInPage: grid.rowsInPage,
-      error: String(error)
-    };
+    window.__renderBenchmark = { ...measured(), error: String(error) };
   }
 }
